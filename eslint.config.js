@@ -1,0 +1,56 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+// The layer rules keep dependencies pointing one way (see docs/ARCHITECTURE.md).
+const upward = (names) => names.map((name) => ({ group: [`**/${name}/**`, `../${name}/*`], message: `this layer must not import ${name}` }));
+
+export default tseslint.config(
+  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', '.fixtures', '.venv'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['*', '!./*'], message: 'src/model imports nothing' }] }] },
+  },
+  {
+    files: ['src/formats/**/*.ts', 'src/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['react', 'react-dom', 'zustand', 'd3'],
+          patterns: upward(['worker', 'cli', 'state', 'ui']),
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['h5wasm', 'h5wasm/node', 'react', 'zustand', 'd3'], patterns: upward(['formats', 'worker', 'cli', 'state', 'ui']) },
+      ],
+    },
+  },
+  {
+    files: ['src/state/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: upward(['ui']) }] },
+  },
+  {
+    files: ['src/ui/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+);
