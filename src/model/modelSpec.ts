@@ -11,6 +11,9 @@ export type FormatKind =
   | 'keras3-archive' // Keras 3 / tf.keras >= 2.13 `.keras` zip
   | 'keras-json'; // model.to_json() / config.json: architecture, no values
 
+/** The layouts Graft can write (an architecture JSON carries no weights). */
+export type OutputLayout = Exclude<FormatKind, 'keras-json'>;
+
 export type DType =
   | 'float16'
   | 'bfloat16'
