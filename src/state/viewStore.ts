@@ -1,0 +1,70 @@
+// What the user is looking at: the selected link or layer, the source range picked for a cut, and the
+// graph view options. Nothing here changes the mapping.
+
+import { create } from 'zustand';
+import type { Side } from '../worker/sessionApi';
+
+export type Selection =
+  { kind: 'link'; target: string; source: string } | { kind: 'layer'; side: Side; id: string } | null;
+
+/** A range of source layers picked by shift-click or brushing; `anchor` is where it started. */
+export interface SourceRange {
+  anchor: string;
+  focus: string;
+}
+
+export interface ViewState {
+  selection: Selection;
+  range: SourceRange | null;
+  hideWeightless: boolean;
+  search: string;
+  zoom: number;
+  /** Nested models shown as one node, as `<side>:<layer id>`. */
+  collapsed: string[];
+  /** A request to bring a layer into view; `seq` makes a repeated request for the same layer count. */
+  focus: { side: Side; id: string; seq: number } | null;
+  select(selection: Selection): void;
+  /** Click on a source layer: starts a range, or with `extend` (shift) stretches it to this layer. */
+  pickSource(id: string, extend: boolean): void;
+  setRange(range: SourceRange | null): void;
+  setHideWeightless(hide: boolean): void;
+  setSearch(search: string): void;
+  setZoom(zoom: number): void;
+  toggleCollapsed(side: Side, id: string): void;
+  focusLayer(side: Side, id: string): void;
+  reset(): void;
+}
+
+export function extendRange(range: SourceRange | null, id: string, extend: boolean): SourceRange {
+  if (extend && range) return { anchor: range.anchor, focus: id };
+  return { anchor: id, focus: id };
+}
+
+export function toggleListed(list: readonly string[], key: string): string[] {
+  return list.includes(key) ? list.filter((k) => k !== key) : [...list, key];
+}
+
+const initial = {
+  selection: null,
+  range: null,
+  hideWeightless: false,
+  search: '',
+  zoom: 1,
+  collapsed: [],
+  focus: null,
+};
+
+export const useViewStore = create<ViewState>()((set, get) => ({
+  ...initial,
+  select: (selection) => set({ selection }),
+  pickSource: (id, extend) =>
+    set({ range: extendRange(get().range, id, extend), selection: { kind: 'layer', side: 'source', id } }),
+  setRange: (range) => set({ range }),
+  setHideWeightless: (hideWeightless) => set({ hideWeightless }),
+  setSearch: (search) => set({ search }),
+  setZoom: (zoom) => set({ zoom }),
+  toggleCollapsed: (side, id) => set({ collapsed: toggleListed(get().collapsed, `${side}:${id}`) }),
+  focusLayer: (side, id) =>
+    set({ focus: { side, id, seq: (get().focus?.seq ?? 0) + 1 }, selection: { kind: 'layer', side, id } }),
+  reset: () => set(initial),
+}));
