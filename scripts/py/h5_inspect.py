@@ -7,8 +7,8 @@ numpy, never our own code, so a bug in Graft's readers or writers cannot hide in
 Usage: h5_inspect.py FILE [--values PATH ...] [--member NAME]
 
 Exit codes: 0 dump on stdout; 2 not HDF5 (also an empty file, or a zip whose
-member is missing or not HDF5); 3 HDF5 signature present but h5py cannot open
-it (truncated or corrupt); 64 bad command line; 1 anything else.
+member is missing or not HDF5); 3 HDF5 or zip signature present but unreadable
+(truncated or corrupt); 64 bad command line; 1 anything else (e.g. no such file).
 """
 
 import argparse
@@ -309,7 +309,7 @@ def load_source(path, member):
         try:
             archive = zipfile.ZipFile(io.BytesIO(raw))
         except zipfile.BadZipFile as err:
-            raise InspectFailure(EXIT_NOT_HDF5, f"{path}: not HDF5 (broken zip: {err})")
+            raise InspectFailure(EXIT_UNREADABLE, f"{path}: zip signature but unreadable (truncated?): {err}")
         with archive:
             if member not in archive.namelist():
                 raise InspectFailure(EXIT_NOT_HDF5, f"{path}: not HDF5 (zip has no member {member})")
