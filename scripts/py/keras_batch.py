@@ -14,6 +14,8 @@ import json
 import os
 import sys
 
+# keras_jobs sits beside this script; no __pycache__ left in the work tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from keras_jobs import import_keras, protect_stdout, run_job, write_json_line  # noqa: E402

@@ -16,9 +16,11 @@ import sys
 import time
 import zlib
 
+# keras_jobs sits beside this script; no __pycache__ left in the work tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from keras_jobs import import_keras  # noqa: E402
+from keras_jobs import import_keras, is_container, walk_layers  # noqa: E402
 
 # Keras chunks a legacy attribute above this many bytes into name0, name1, ... (HDF5 header limit).
 HDF5_OBJECT_HEADER_LIMIT = 64512
@@ -199,20 +201,27 @@ def class_counts(layers):
 
 
 def describe_variables(keras, model):
+    """Every variable, keyed the way keras_jobs.dump_variables names its datasets."""
     import numpy as np
 
     described = []
-    for variable in model.weights:
-        value = np.ascontiguousarray(keras.ops.convert_to_numpy(variable))
-        described.append(
-            {
-                "path": variable.path,
-                "shape": list(value.shape),
-                "dtype": value.dtype.str,
-                "trainable": bool(variable.trainable),
-                "sha256": hashlib.sha256(value.tobytes()).hexdigest(),
-            }
-        )
+    for layer_path, layer in walk_layers(keras, model.layers):
+        if is_container(keras, layer):
+            continue
+        for index, variable in enumerate(layer.weights):
+            value = np.ascontiguousarray(keras.ops.convert_to_numpy(variable))
+            described.append(
+                {
+                    "key": "/".join(layer_path + (str(index),)),
+                    "path": variable.path,
+                    "shape": list(value.shape),
+                    "dtype": value.dtype.str,
+                    "trainable": bool(variable.trainable),
+                    "sha256": hashlib.sha256(value.tobytes()).hexdigest(),
+                }
+            )
+    if len(described) != len(model.weights):
+        raise RuntimeError(f"{model.name}: walked {len(described)} variables, model has {len(model.weights)}")
     return described
 
 

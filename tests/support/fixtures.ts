@@ -138,6 +138,9 @@ export function generatedFixtures(kind: FixtureKind, opts: GenerateOptions = {})
 }
 
 export interface KerasFixtureVariable {
+  /** `<layer path>/<index in layer.weights>`: the dataset name keras_batch dumps use for it. */
+  key: string;
+  /** Keras variable path when written (a rebuilt model may name it differently, e.g. without the model scope). */
   path: string;
   shape: number[];
   dtype: string;
@@ -160,7 +163,7 @@ export interface KerasFixtureModel {
   classes: Record<string, number>;
   nested: { name: string; class: string; layers: number; classes: Record<string, number> }[];
   layer_names: string[];
-  /** In `model.weights` order. */
+  /** Layer by layer (nested models walked into), each layer's variables in `layer.weights` order. */
   variables: KerasFixtureVariable[];
   chunked_layer_names?: string[];
 }
