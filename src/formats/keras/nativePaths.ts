@@ -33,6 +33,9 @@ export interface NativeLayout {
 
 const MODEL_CLASSES = new Set(['Functional', 'Sequential', 'Model']);
 
+/** Attributes Keras saves as list containers: their elements are keyed by class counter. */
+const CONTAINER_ATTRIBUTES = new Set(['layers', 'cells']);
+
 export function isNestedModel(layer: LayerSpec): boolean {
   return layer.children !== undefined || (layer.className !== null && MODEL_CLASSES.has(layer.className));
 }
@@ -122,8 +125,10 @@ export function nativeLayout(model: NativeModel): NativeLayout {
           .slice(group.length)
           .split('/')
           .filter((p) => p !== '');
-        for (let k = 0; k < rest.length; k++) objects.add(joinPath(group, ...rest.slice(0, k)));
-        objects.add(group);
+        for (let k = 0; k < rest.length; k++) {
+          // A list attribute (`cells` of StackedRNNCells) is a container, not an object with vars.
+          if (!CONTAINER_ATTRIBUTES.has(rest[k - 1] ?? '')) objects.add(joinPath(group, ...rest.slice(0, k)));
+        }
       }
     }
   };
