@@ -24,6 +24,8 @@ export interface H5Host {
   mount(source: ByteSource, range?: ByteRange): Promise<MountedFile>;
   /** A fresh scratch path to write a new HDF5 file at. */
   scratchPath(hint: string): string;
+  /** Put bytes into a scratch file (a finished `.keras` zip), replacing what was there. */
+  writeScratch(path: string, bytes: Uint8Array): Promise<void>;
   /** Bytes of a scratch file (to put into an archive or hand to the browser). */
   readScratch(path: string): Promise<Uint8Array>;
   /** Remove a scratch file; never throws. */

@@ -25,6 +25,18 @@ export interface DatasetInfo {
   byteSize: number;
 }
 
+export interface AttrInfo {
+  kind: 'string' | 'float' | 'integer' | 'other';
+  /** Variable-length (strings): what old Keras cannot decode. */
+  vlen: boolean;
+  /** Bytes per element (the fixed width of a fixed-length string). */
+  size: number;
+  /** [] for a scalar, null for an HDF5 null dataspace. */
+  shape: number[] | null;
+  /** String character set is ASCII (h5py's choice for `bytes`) rather than UTF-8. */
+  ascii: boolean;
+}
+
 export type AttrValue = string | string[] | number | number[] | bigint | null;
 
 interface Metadata {
@@ -98,7 +110,10 @@ export class H5Reader {
       throw toGraftError(error, label, 'opening it as HDF5');
     }
     if (!this.file.file_id || this.file.file_id < 0n) {
-      throw new GraftError('not-hdf5', `${label}: HDF5 could not open it; choose a Keras .h5, .weights.h5 or .keras file.`);
+      throw new GraftError(
+        'not-hdf5',
+        `${label}: HDF5 could not open it; choose a Keras .h5, .weights.h5 or .keras file.`,
+      );
     }
   }
 
@@ -119,7 +134,9 @@ export class H5Reader {
   }
 
   private entity(path: string) {
-    return this.guard(`reading ${path}`, () => (path === '/' || path === '' ? this.file : this.file.get(path)));
+    return this.guard(`reading ${path}`, () =>
+      path === '/' || path === '' ? this.file : this.file.get(path),
+    );
   }
 
   exists(path: string): boolean {
@@ -152,7 +169,8 @@ export class H5Reader {
   /** Child names of a group, in HDF5's (alphabetical) order. */
   keys(path: string): string[] {
     const e = this.entity(path);
-    if (!(e instanceof this.lib.Group)) throw new GraftError('corrupt', `${this.label}: ${path} should be a group but is not.`);
+    if (!(e instanceof this.lib.Group))
+      throw new GraftError('corrupt', `${this.label}: ${path} should be a group but is not.`);
     return this.guard(`listing ${path}`, () => e.keys());
   }
 
@@ -175,6 +193,20 @@ export class H5Reader {
       if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : String(v))) as string[];
       if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
       return String(value);
+    });
+  }
+
+  /** The stored type of an attribute (writers verify fixed-length strings with it); null when absent. */
+  attrInfo(path: string, name: string): AttrInfo | null {
+    const e = this.entity(path);
+    if (!e) return null;
+    return this.guard(`reading the type of attribute ${name} of ${path}`, () => {
+      const attrs = (e as Group).attrs;
+      if (!(name in attrs)) return null;
+      const meta = attrs[name].metadata as unknown as Metadata & { cset?: number };
+      const kind =
+        meta.type === 3 ? 'string' : meta.type === 1 ? 'float' : meta.type === 0 ? 'integer' : 'other';
+      return { kind, vlen: meta.vlen, size: meta.size, shape: meta.shape, ascii: meta.cset === 0 };
     });
   }
 
@@ -209,13 +241,21 @@ export class H5Reader {
   datasetInfo(path: string): DatasetInfo {
     const ds = this.entity(path);
     if (!(ds instanceof this.lib.Dataset)) {
-      throw new GraftError('corrupt', `${this.label}: expected a weight array at ${path}, found ${ds ? 'a group or link' : 'nothing'}.`);
+      throw new GraftError(
+        'corrupt',
+        `${this.label}: expected a weight array at ${path}, found ${ds ? 'a group or link' : 'nothing'}.`,
+      );
     }
     return this.guard(`reading the header of ${path}`, () => {
       const meta = ds.metadata as unknown as Metadata;
-      const dtype = dtypeOf(meta, () => Object.fromEntries(Object.entries(ds.attrs).map(([k, a]) => [k, a.value])));
+      const dtype = dtypeOf(meta, () =>
+        Object.fromEntries(Object.entries(ds.attrs).map(([k, a]) => [k, a.value])),
+      );
       if (!dtype) {
-        throw new GraftError('corrupt', `${this.label}: ${path} holds ${ds.dtype} values, which are not numeric weights.`);
+        throw new GraftError(
+          'corrupt',
+          `${this.label}: ${path} holds ${ds.dtype} values, which are not numeric weights.`,
+        );
       }
       const shape = meta.shape ?? [];
       return { path, shape, dtype, byteSize: meta.size * shape.reduce((a, b) => a * b, 1) };
@@ -237,11 +277,15 @@ export class H5Reader {
     }
     const module = this.lib.Module;
     const nbytes = info.byteSize;
-    if (nbytes === 0) return { shape: info.shape, dtype: info.dtype, data: typedArrayFor(info.dtype, new Uint8Array(0)) };
+    if (nbytes === 0)
+      return { shape: info.shape, dtype: info.dtype, data: typedArrayFor(info.dtype, new Uint8Array(0)) };
     const ptr = module._malloc(nbytes);
-    if (!ptr) throw new GraftError('corrupt', `${this.label}: not enough memory to read ${path} (${nbytes} bytes).`);
+    if (!ptr)
+      throw new GraftError('corrupt', `${this.label}: not enough memory to read ${path} (${nbytes} bytes).`);
     try {
-      this.guard(`reading ${path}`, () => module.get_dataset_data(this.file.file_id, path, null, null, null, BigInt(ptr)));
+      this.guard(`reading ${path}`, () =>
+        module.get_dataset_data(this.file.file_id, path, null, null, null, BigInt(ptr)),
+      );
       const bytes = module.HEAPU8.slice(ptr, ptr + nbytes);
       return { shape: info.shape, dtype: info.dtype, data: typedArrayFor(info.dtype, bytes) };
     } finally {

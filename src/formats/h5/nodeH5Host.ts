@@ -1,7 +1,17 @@
 // Node host: h5wasm's Node build reads and writes host paths directly (NODERAWFS), so a 500 MB file
 // is never copied into the wasm heap. Only archive members are copied out, to a temp file.
 
-import { closeSync, mkdtempSync, openSync, readSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as h5node from 'h5wasm/node';
@@ -63,6 +73,9 @@ export async function createNodeH5Host(): Promise<FileSystemH5Host> {
       return { path, release: () => rmSync(path, { force: true }) };
     },
     scratchPath: tempPath,
+    async writeScratch(path, bytes) {
+      writeFileSync(path, bytes);
+    },
     async readScratch(path) {
       return readFileSync(path);
     },

@@ -39,7 +39,11 @@ export async function createWorkerH5Host(): Promise<H5Host> {
     },
     async readRange(source, offset, length) {
       if (source.kind === 'bytes') return source.bytes.subarray(offset, offset + length);
-      return new Uint8Array(await blobOf(source).slice(offset, offset + length).arrayBuffer());
+      return new Uint8Array(
+        await blobOf(source)
+          .slice(offset, offset + length)
+          .arrayBuffer(),
+      );
     },
     async mount(source: ByteSource, range?: ByteRange): Promise<MountedFile> {
       counter += 1;
@@ -66,6 +70,9 @@ export async function createWorkerH5Host(): Promise<H5Host> {
     scratchPath(hint) {
       counter += 1;
       return `/scratch/${counter}-${hint.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+    },
+    async writeScratch(path, bytes) {
+      fs.writeFile(path, bytes);
     },
     async readScratch(path) {
       return fs.readFile(path);
