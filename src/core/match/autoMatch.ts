@@ -27,33 +27,32 @@ export interface MatchResult {
   lowConfidence: string[];
 }
 
-// Gap costs. A cut-out block costs about one mismatched pair however long it is. A gap that starts or
-// ends inside a block (between a conv and its batch norm) costs more, and so does one within a few
-// layers of either end of a segment: when shapes cannot tell which of two similar blocks was removed,
-// the stem and the last block before the head are assumed kept.
+// Gap costs. A cut-out block costs about one mismatched pair however long it is; a gap that starts or
+// ends inside a block (between a conv and its batch norm) costs more.
 const GAP_OPEN = 1.5;
 const GAP_CLOSE = 1.5;
 const GAP_EXTEND = 0.4;
 const INSIDE_BLOCK = 1;
-const NEAR_END = 2;
-const NEAR_END_LAYERS = 6;
-
-const nearEnd = (distance: number) => NEAR_END * Math.max(0, 1 - distance / NEAR_END_LAYERS);
 
 function segmentGapCost(tSeq: LayerSequence, tIdx: number[], sSeq: LayerSequence, sIdx: number[]): GapCost {
   const pick = (side: 'a' | 'b') => (side === 'a' ? { seq: tSeq, idx: tIdx } : { seq: sSeq, idx: sIdx });
   return {
     open: (side, k) => {
       const { seq, idx } = pick(side);
-      return GAP_OPEN + (seq.boundaryBefore[idx[k]] ? 0 : INSIDE_BLOCK) + nearEnd(k);
+      return GAP_OPEN + (seq.boundaryBefore[idx[k]] ? 0 : INSIDE_BLOCK);
     },
     close: (side, k) => {
       const { seq, idx } = pick(side);
-      return GAP_CLOSE + (seq.boundaryAfter[idx[k]] ? 0 : INSIDE_BLOCK) + nearEnd(idx.length - 1 - k);
+      return GAP_CLOSE + (seq.boundaryAfter[idx[k]] ? 0 : INSIDE_BLOCK);
     },
     extend: GAP_EXTEND,
   };
 }
+
+// Whether both layers are followed by the same kind of weightless layers. This is what places a cut
+// when shapes cannot: the last conv before a head is followed by pooling and flatten, a block's last
+// layer by pooling or an add, the layers inside a block only by an activation.
+const CONTEXT = 1.25;
 
 /** Structural scores by (target signature, source signature): structurally equal layers repeat a lot. */
 class PairScores {
@@ -75,7 +74,13 @@ class PairScores {
     return value;
   }
   full(i: number, j: number): number {
-    return this.structural(i, j) + (this.tSeq.stem[i] === this.sSeq.stem[j] ? STEM_BONUS : 0);
+    const t = this.tSeq;
+    const s = this.sSeq;
+    const known = t.followedBy[i] >= 0 && s.followedBy[j] >= 0;
+    const sameContext = known ? t.followedBy[i] === s.followedBy[j] : t.followCount[i] === s.followCount[j];
+    return (
+      this.structural(i, j) + (t.stem[i] === s.stem[j] ? STEM_BONUS : 0) + (sameContext ? CONTEXT : -CONTEXT)
+    );
   }
 }
 
@@ -171,16 +176,17 @@ export function autoMatch(
     for (const [a, b] of pairs) {
       const i = tIdx[a];
       const j = sIdx[b];
-      // A pair the aligner made only because skipping both would cost more is no link.
-      if (scores.full(i, j) <= 0) continue;
       const t = tSeq.layers[i];
       const s = sSeq.layers[j];
       if (blocked.has(t.id)) continue;
+      const evidence = compareLayers(t, s);
+      // A pair the aligner made only because skipping both would cost more is no link.
+      if (!evidence.compatible || evidence.classRelation === 'different') continue;
       found.push({
         target: t.id,
         source: s.id,
         origin: 'auto:align',
-        confidence: alignConfidence(compareLayers(t, s)),
+        confidence: alignConfidence(evidence),
         locked: false,
       });
     }

@@ -51,11 +51,13 @@ export function structuralScore(evidence: LayerEvidence): number {
     evidence.classRelation === 'same'
       ? 3
       : evidence.classRelation === 'different'
-        ? -6
+        ? -7
         : evidence.sameWeightNames
           ? 1.5
           : 0;
-  return 2 + classTerm + 3 * evidence.similarity;
+  // Exact shapes earn a premium on top: they are the strongest sign of the same layer, and without it a
+  // run of slightly sliced pairs could win over one more gap.
+  return 2 + classTerm + 4 * evidence.similarity + (evidence.similarity === 1 ? 0.5 : 0);
 }
 
 export const STEM_BONUS = 0.5;

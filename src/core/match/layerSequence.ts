@@ -20,6 +20,13 @@ export interface LayerSequence {
    */
   boundaryBefore: Uint8Array;
   boundaryAfter: Uint8Array;
+  /**
+   * Interned classes of the weightless layers between this layer and the next weighted one
+   * (`ReLU,MaxPooling2D`), or -1 when one of them has no class; `followCount` is their number. A block's
+   * last layer is followed by pooling or an add, its inner layers only by an activation.
+   */
+  followedBy: Int32Array;
+  followCount: Int32Array;
 }
 
 export class Interner {
@@ -39,26 +46,36 @@ function signatureKey(layer: LayerSpec): string {
   return `${canonicalClass(layer.className) ?? '?'}|${weights}`;
 }
 
-/** `stems` is shared by both sides so equal stems get equal ids; signatures are per side. */
-export function layerSequence(model: ModelSpec, stems: Interner): LayerSequence {
+/** `shared` is used by both sides so equal strings get equal ids; signatures are per side. */
+export function layerSequence(model: ModelSpec, shared: Interner): LayerSequence {
   const signatures = new Interner();
   const layers: LayerSpec[] = [];
   const before: number[] = [];
   const after: number[] = [];
+  const followedBy: number[] = [];
+  const followCount: number[] = [];
   const all = model.layers;
   all.forEach((layer, k) => {
     if (layer.weights.length === 0) return;
     layers.push(layer);
     before.push(k === 0 || all[k - 1].weights.length === 0 ? 1 : 0);
     after.push(k === all.length - 1 || all[k + 1].weights.length === 0 ? 1 : 0);
+    const classes: (string | null)[] = [];
+    for (let next = k + 1; next < all.length && all[next].weights.length === 0; next++) {
+      classes.push(canonicalClass(all[next].className));
+    }
+    followCount.push(classes.length);
+    followedBy.push(classes.includes(null) ? -1 : shared.id(`after:${classes.join(',')}`));
   });
   return {
     layers,
     indexOf: new Map(layers.map((layer, i) => [layer.id, i])),
     signature: Int32Array.from(layers, (layer) => signatures.id(signatureKey(layer))),
-    stem: Int32Array.from(layers, (layer) => stems.id(nameStem(layer.name))),
+    stem: Int32Array.from(layers, (layer) => shared.id(nameStem(layer.name))),
     scope: layers.map(scopeOf),
     boundaryBefore: Uint8Array.from(before),
     boundaryAfter: Uint8Array.from(after),
+    followedBy: Int32Array.from(followedBy),
+    followCount: Int32Array.from(followCount),
   };
 }

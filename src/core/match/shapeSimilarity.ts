@@ -2,19 +2,23 @@ import type { WeightSpec } from '../../model';
 
 /**
  * How well a source tensor of shape `source` can fill a target tensor of shape `target`, 0..1.
- * Identical shapes give 1. A shrunken axis (the target keeps a subset of channels, as in a pruned
- * model) stays close to 1; a grown axis must be padded with values the source never had, so it costs
- * far more. Different ranks give 0.
+ * Identical shapes give 1. A shrunken axis (the target keeps a subset of channels, as in a pruned model)
+ * stays fairly high; a grown axis must be padded with values the source never had, so it costs far
+ * more. The input-channel axis of a kernel (second to last in the Keras layout) shrinks at almost no
+ * cost: the first layer after a cut-out block sees fewer channels because of the cut, not because it is
+ * a different layer. Different ranks give 0.
  */
 export function shapeSimilarity(target: readonly number[], source: readonly number[]): number {
   if (target.length !== source.length) return 0;
+  const inputAxis = target.length >= 2 ? target.length - 2 : -1;
   let similarity = 1;
   for (let axis = 0; axis < target.length; axis++) {
     const t = target[axis];
     const s = source[axis];
     if (t === s) continue;
     if (t <= 0 || s <= 0) return 0;
-    similarity *= t < s ? 0.8 + 0.2 * (t / s) : 0.5 * (s / t);
+    if (t > s) similarity *= 0.5 * (s / t);
+    else similarity *= axis === inputAxis ? 0.9 + 0.1 * (t / s) : 0.4 + 0.6 * (t / s);
   }
   return similarity;
 }
