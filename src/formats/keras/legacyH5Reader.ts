@@ -93,6 +93,7 @@ function layersFromArchitecture(
   const byId = new Map(arch.layers.map((l) => [l.id, l]));
   const topScopes = new Set(arch.name ? [arch.name] : []);
   const assigned = new Map<string, StoredWeight[]>();
+  const positional = new Map<string, string[]>();
   const archTop = new Set<string>();
   for (const layer of arch.layers.filter((l) => l.path.length === 0)) {
     archTop.add(layer.name);
@@ -104,6 +105,7 @@ function layersFromArchitecture(
     }
     const split = splitNestedWeights(layer, stored.weights, arch.layers, byId, topScopes, label);
     for (const [id, weights] of split.byLayer) assigned.set(id, weights);
+    for (const [id, names] of split.names ?? []) positional.set(id, names);
     if (split.method === 'order') {
       notes.push(
         `nested model "${layer.name}": its weights were assigned to its inner layers by Keras's order rule (the stored names do not name them).`,
@@ -125,6 +127,7 @@ function layersFromArchitecture(
       config: layer.config,
       scopes: new Set([layer.name, ...layer.path, ...topScopes]),
       trainable: effectiveTrainable(layer, byId),
+      positionalNames: positional.get(layer.id),
     };
     return { ...layer, weights: stored.length ? buildLayerWeights(ctx, stored, changes) : [] };
   });

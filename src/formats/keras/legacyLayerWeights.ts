@@ -30,6 +30,8 @@ export interface LayerWeightContext {
   trainable: boolean;
   kerasOne: boolean;
   theano: boolean;
+  /** Canonical names decided by position (a nested model split by Keras's order rule). */
+  positionalNames?: string[];
 }
 
 /** What was converted, for `spec.notes`. */
@@ -100,6 +102,13 @@ function unitsOf(ctx: LayerWeightContext, stored: StoredWeight[]): Unit[] {
 }
 
 function namedByScope(ctx: LayerWeightContext, unit: Unit): ConvertedWeight[] {
+  if (ctx.positionalNames && ctx.positionalNames.length === unit.weights.length) {
+    return unit.weights.map((w, i) => ({
+      name: ctx.positionalNames![i],
+      value: readExpr(w.path, w.shape, w.dtype),
+      storedName: w.storedName,
+    }));
+  }
   const rests = unit.weights.map((w) => {
     const rest = dropScopes(nameComponents(w.storedName), ctx.scopes);
     // `forward_lstm/lstm_cell/kernel` inside a direction: the direction is already in the prefix.
@@ -124,8 +133,13 @@ export function buildLayerWeights(
   changes: LayoutChanges,
 ): WeightSpec[] {
   const out: WeightSpec[] = [];
-  for (const unit of unitsOf(ctx, stored)) {
-    const kerasOne = ctx.kerasOne && unit.weights.every((w) => isKerasOneName(w.storedName));
+  const positional = ctx.positionalNames?.length === stored.length;
+  const cls = ctx.className === null ? null : modernClassName(ctx.className);
+  const units = positional
+    ? [{ className: cls, config: ctx.config, prefix: '', weights: stored }]
+    : unitsOf(ctx, stored);
+  for (const unit of units) {
+    const kerasOne = !positional && ctx.kerasOne && unit.weights.every((w) => isKerasOneName(w.storedName));
     const converted = kerasOne
       ? kerasOneLayerWeights(ctx.layerName, unit.className, unit.config, unit.weights, changes.kerasOne)
       : namedByScope(ctx, unit);

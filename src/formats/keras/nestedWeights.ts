@@ -14,6 +14,8 @@ import { isKerasOneName, nameComponents, stripVariableSuffix } from './legacyWei
 export interface NestedSplit {
   /** Inner (non-model) layer id -> its weights in load order. */
   byLayer: Map<string, StoredWeight[]>;
+  /** With the order rule the stored names mean nothing: layer id -> canonical names from its class. */
+  names?: Map<string, string[]>;
   method: 'names' | 'order';
 }
 
@@ -78,10 +80,10 @@ function splitByOrder(
   layers: LayerSpec[],
   byId: Map<string, LayerSpec>,
   label: string,
-): Map<string, StoredWeight[]> {
+): NestedSplit {
   const leaves = descendantsOf(model, layers).filter((l) => !isModel(l));
-  const trainablePart: string[] = [];
-  const frozenPart: string[] = [];
+  const trainablePart: { id: string; name: string }[] = [];
+  const frozenPart: { id: string; name: string }[] = [];
   for (const leaf of leaves) {
     const expected = expectedLayerWeights(leaf.className ?? '', leaf.config);
     if (expected === null) {
@@ -91,7 +93,8 @@ function splitByOrder(
       );
     }
     const frozenLayer = !effectiveTrainable(leaf, byId);
-    for (const w of expected) (w.trainable && !frozenLayer ? trainablePart : frozenPart).push(leaf.id);
+    for (const w of expected)
+      (w.trainable && !frozenLayer ? trainablePart : frozenPart).push({ id: leaf.id, name: w.name });
   }
   const owners = [...trainablePart, ...frozenPart];
   if (owners.length !== stored.length) {
@@ -101,8 +104,12 @@ function splitByOrder(
     );
   }
   const byLayer = new Map<string, StoredWeight[]>();
-  owners.forEach((id, i) => byLayer.set(id, [...(byLayer.get(id) ?? []), stored[i]]));
-  return byLayer;
+  const names = new Map<string, string[]>();
+  owners.forEach(({ id, name }, i) => {
+    byLayer.set(id, [...(byLayer.get(id) ?? []), stored[i]]);
+    names.set(id, [...(names.get(id) ?? []), name]);
+  });
+  return { byLayer, names, method: 'order' };
 }
 
 /**
@@ -123,5 +130,5 @@ export function splitNestedWeights(
     owners.forEach((o, i) => byLayer.set(o!.id, [...(byLayer.get(o!.id) ?? []), stored[i]]));
     return { byLayer, method: 'names' };
   }
-  return { byLayer: splitByOrder(model, stored, layers, byId, label), method: 'order' };
+  return splitByOrder(model, stored, layers, byId, label);
 }
