@@ -7,7 +7,7 @@ import globals from 'globals';
 const upward = (names) => names.map((name) => ({ group: [`**/${name}/**`, `../${name}/*`], message: `this layer must not import ${name}` }));
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', '.fixtures', '.venv'] },
+  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', '.fixtures', '.venv', '.venv-keras', '.scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,9 +9,9 @@ import {
   sharedAvailable,
   sharedFixture,
   type KerasFixtureModel,
-} from './fixtures';
-import { h5Datasets, h5pyAvailable, inspectWithH5py, type H5Dump } from './h5py';
-import { ensureKeras, kerasBatch, type KerasJob, type KerasResult } from './keras';
+} from '../support/fixtures';
+import { h5Datasets, h5pyAvailable, inspectWithH5py, type H5Dump } from '../support/h5py';
+import { ensureKeras, kerasBatch, type KerasJob, type KerasResult } from '../support/keras';
 
 const keras = ensureKeras();
 const title = keras.ok ? 'real Keras' : `real Keras (skipped: ${keras.reason})`;
