@@ -114,7 +114,7 @@ function guessChannelsFirstKernel(kernel: StoredWeight, bias: StoredWeight | und
 
 /**
  * One Keras 1 layer's arrays in the Keras 2 layout. `className` is the Keras 2 spelling
- * (`modernClassName`), null without architecture. Conversions made are appended to `changes`.
+ * (`kerasTwoClassName`), null without architecture. Conversions made are appended to `changes`.
  */
 export function kerasOneLayerWeights(
   layerName: string,

@@ -7,7 +7,8 @@ import type { LayerSpec } from '../../model/modelSpec';
 import { GraftError } from '../../model/errors';
 import type { StoredLayer } from './legacyWeightGroups';
 import { descendantsOf } from './nestedWeights';
-import { expectedLayerWeights, modernClassName } from './layerWeightSchema';
+import { kerasTwoClassName } from './kerasOneClasses';
+import { expectedWeights } from './weightCatalog';
 
 const SHOWN = 4;
 
@@ -28,7 +29,7 @@ function impliesWeights(layer: LayerSpec, layers: LayerSpec[]): boolean | null {
     if (inner.includes(true)) return true;
     return inner.includes(null) ? null : false;
   }
-  const expected = expectedLayerWeights(layer.className ?? '', layer.config);
+  const expected = expectedWeights(layer.className ?? '', layer.config);
   return expected === null ? null : expected.length > 0;
 }
 
@@ -74,7 +75,7 @@ export function checkLayerPairing(
 /** The output width a Dense or convolution config declares (Keras 2/3 or Keras 1 keys). */
 function declaredWidth(layer: LayerSpec): { key: string; value: number } | null {
   const cfg = layer.config ?? {};
-  const cls = modernClassName(layer.className ?? '');
+  const cls = kerasTwoClassName(layer.className ?? '');
   const pick = (...keys: string[]) => {
     for (const key of keys) if (typeof cfg[key] === 'number') return { key, value: cfg[key] as number };
     return null;

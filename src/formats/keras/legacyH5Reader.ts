@@ -12,7 +12,7 @@ import type { ByteSource } from '../source';
 import { checkKernelWidths, checkLayerPairing } from './legacyArchitectureCheck';
 import { buildLayerWeights, type LayerWeightContext, type LayoutChanges } from './legacyLayerWeights';
 import { readLegacyWeightGroups, type LegacyWeightGroups, type StoredWeight } from './legacyWeightGroups';
-import { expectedLayerWeights } from './layerWeightSchema';
+import { expectedWeights } from './weightCatalog';
 import { parseModelJsonText, type Architecture } from './modelConfig';
 import { effectiveTrainable, splitNestedWeights } from './nestedWeights';
 
@@ -134,7 +134,7 @@ function layersFromArchitecture(
   checkKernelWidths(label, layers, fromJson);
   for (const layer of layers) {
     if (layer.children !== undefined || layer.className === null) continue;
-    const expected = expectedLayerWeights(layer.className, layer.config);
+    const expected = expectedWeights(layer.className, layer.config);
     if (expected && expected.length !== layer.weights.length) {
       notes.push(
         `layer "${layer.id}" (${layer.className}) has ${layer.weights.length} weights; its config implies ${expected.length} (${expected.map((w) => w.name).join(', ')}).`,

@@ -6,7 +6,7 @@
 import type { WeightSpec } from '../../model/modelSpec';
 import type { StoredWeight } from './legacyWeightGroups';
 import { kerasOneLayerWeights, type ConvertedWeight } from './kerasOneLayout';
-import { isStatisticsWeight, modernClassName, wrappedLayer } from './layerWeightSchema';
+import { kerasTwoClassName } from './kerasOneClasses';
 import {
   directionOf,
   dropScopes,
@@ -41,6 +41,29 @@ export interface LayoutChanges {
   theanoUnflipped: string[];
 }
 
+/** The wrapped layer of a Bidirectional / TimeDistributed config. */
+function wrappedLayer(config: Json | null): { className: string; config: Json } | null {
+  const inner = config?.layer;
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return null;
+  const entry = inner as Json;
+  if (typeof entry.class_name !== 'string') return null;
+  const innerConfig = entry.config;
+  return {
+    className: entry.class_name,
+    config:
+      typeof innerConfig === 'object' && innerConfig !== null && !Array.isArray(innerConfig)
+        ? (innerConfig as Json)
+        : {},
+  };
+}
+
+/** BatchNormalization statistics (and a Normalization layer's state) are non-trainable by nature. */
+function isStatisticsWeight(name: string, className: string | null): boolean {
+  const last = name.split('/').pop() ?? name;
+  if (last === 'moving_mean' || last === 'moving_variance') return true;
+  return className === 'Normalization' && (last === 'mean' || last === 'variance' || last === 'count');
+}
+
 interface Unit {
   className: string | null;
   config: Json | null;
@@ -50,12 +73,12 @@ interface Unit {
 
 /** Splits a Bidirectional layer's list into its two directions, or returns the layer as one unit. */
 function unitsOf(ctx: LayerWeightContext, stored: StoredWeight[]): Unit[] {
-  const cls = ctx.className === null ? null : modernClassName(ctx.className);
+  const cls = ctx.className === null ? null : kerasTwoClassName(ctx.className);
   const inner = wrappedLayer(ctx.config);
   if (cls === 'Bidirectional' && stored.length % 2 === 0) {
     // Keras saves the forward layer's weights, then the backward layer's (saving.py splits in half).
     const half = stored.length / 2;
-    const innerClass = inner ? modernClassName(inner.className) : null;
+    const innerClass = inner ? kerasTwoClassName(inner.className) : null;
     return [
       {
         className: innerClass,
@@ -74,7 +97,7 @@ function unitsOf(ctx: LayerWeightContext, stored: StoredWeight[]): Unit[] {
   if (cls === 'TimeDistributed') {
     return [
       {
-        className: inner ? modernClassName(inner.className) : null,
+        className: inner ? kerasTwoClassName(inner.className) : null,
         config: inner?.config ?? null,
         prefix: '',
         weights: stored,
@@ -134,7 +157,7 @@ export function buildLayerWeights(
 ): WeightSpec[] {
   const out: WeightSpec[] = [];
   const positional = ctx.positionalNames?.length === stored.length;
-  const cls = ctx.className === null ? null : modernClassName(ctx.className);
+  const cls = ctx.className === null ? null : kerasTwoClassName(ctx.className);
   const units = positional
     ? [{ className: cls, config: ctx.config, prefix: '', weights: stored }]
     : unitsOf(ctx, stored);

@@ -8,7 +8,7 @@
 import type { LayerSpec } from '../../model/modelSpec';
 import { GraftError } from '../../model/errors';
 import type { StoredWeight } from './legacyWeightGroups';
-import { expectedLayerWeights } from './layerWeightSchema';
+import { expectedWeights } from './weightCatalog';
 import { isKerasOneName, nameComponents, stripVariableSuffix } from './legacyWeightNames';
 
 export interface NestedSplit {
@@ -85,7 +85,7 @@ function splitByOrder(
   const trainablePart: { id: string; name: string }[] = [];
   const frozenPart: { id: string; name: string }[] = [];
   for (const leaf of leaves) {
-    const expected = expectedLayerWeights(leaf.className ?? '', leaf.config);
+    const expected = expectedWeights(leaf.className ?? '', leaf.config);
     if (expected === null) {
       throw new GraftError(
         'architecture',
