@@ -23,6 +23,9 @@ export interface ViewState {
   collapsed: string[];
   /** A request to bring a layer into view; `seq` makes a repeated request for the same layer count. */
   focus: { side: Side; id: string; seq: number } | null;
+  /** A short message about what just happened ("w.h5 → source"). */
+  notice: { text: string; seq: number } | null;
+  notify(text: string): void;
   select(selection: Selection): void;
   /** Click on a source layer: starts a range, or with `extend` (shift) stretches it to this layer. */
   pickSource(id: string, extend: boolean): void;
@@ -52,10 +55,12 @@ const initial = {
   zoom: 1,
   collapsed: [],
   focus: null,
+  notice: null,
 };
 
 export const useViewStore = create<ViewState>()((set, get) => ({
   ...initial,
+  notify: (text) => set({ notice: { text, seq: (get().notice?.seq ?? 0) + 1 } }),
   select: (selection) => set({ selection }),
   pickSource: (id, extend) =>
     set({ range: extendRange(get().range, id, extend), selection: { kind: 'layer', side: 'source', id } }),
