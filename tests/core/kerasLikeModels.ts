@@ -227,3 +227,34 @@ export function mobileNetV2(alpha: number): ModelSpec {
 
 export const weightedIds = (spec: ModelSpec) =>
   spec.layers.filter((l) => l.weights.length > 0).map((l) => l.id);
+
+/**
+ * A long plain network of conv/bn blocks with pseudo-random widths (fixed seed), `blocks` blocks of
+ * conv + bn + relu, a pooling layer after every block: 2 weighted layers per block. `skip` leaves out
+ * blocks, as a cut would; names are `b<k>_conv` / `b<k>_bn` by block number.
+ */
+export function longNetwork(
+  blocks: number,
+  skip: (block: number) => boolean = () => false,
+  seed = 1,
+): ModelSpec {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const widths = Array.from({ length: blocks }, () => 8 * (1 + Math.floor(random() * 32)));
+  const layers: LayerSpec[] = [plain('input', 'InputLayer')];
+  let channels = 3;
+  for (let k = 0; k < blocks; k++) {
+    if (skip(k)) continue;
+    layers.push(
+      conv(`b${k}_conv`, 3, channels, widths[k]),
+      bn(`b${k}_bn`, widths[k]),
+      plain(`b${k}_relu`, 'ReLU'),
+    );
+    if (k % 3 === 2) layers.push(plain(`b${k}_pool`, 'MaxPooling2D'));
+    channels = widths[k];
+  }
+  return model(layers, 'long');
+}

@@ -5,15 +5,14 @@ import { cutSourceIds } from '../mapping/cutRanges';
 import { alignLayers, type GapCost } from './alignLayers';
 import {
   LOW_CONFIDENCE,
-  STEM_BONUS,
   agreesByName,
   alignConfidence,
   compareLayers,
   nameConfidence,
-  structuralScore,
 } from './layerEvidence';
 import { Interner, layerSequence, type LayerSequence } from './layerSequence';
 import { monotoneAnchors } from './monotoneAnchors';
+import { PairScorer } from './pairScorer';
 import { pairScopes } from './scopePairing';
 
 export interface MatchResult {
@@ -47,41 +46,6 @@ function segmentGapCost(tSeq: LayerSequence, tIdx: number[], sSeq: LayerSequence
     },
     extend: GAP_EXTEND,
   };
-}
-
-// Whether both layers are followed by the same kind of weightless layers. This is what places a cut
-// when shapes cannot: the last conv before a head is followed by pooling and flatten, a block's last
-// layer by pooling or an add, the layers inside a block only by an activation.
-const CONTEXT = 1.25;
-
-/** Structural scores by (target signature, source signature): structurally equal layers repeat a lot. */
-class PairScores {
-  private readonly cache = new Map<number, number>();
-  private readonly stride: number;
-  constructor(
-    private readonly tSeq: LayerSequence,
-    private readonly sSeq: LayerSequence,
-  ) {
-    this.stride = sSeq.layers.length + 1;
-  }
-  structural(i: number, j: number): number {
-    const key = this.tSeq.signature[i] * this.stride + this.sSeq.signature[j];
-    let value = this.cache.get(key);
-    if (value === undefined) {
-      value = structuralScore(compareLayers(this.tSeq.layers[i], this.sSeq.layers[j]));
-      this.cache.set(key, value);
-    }
-    return value;
-  }
-  full(i: number, j: number): number {
-    const t = this.tSeq;
-    const s = this.sSeq;
-    const known = t.followedBy[i] >= 0 && s.followedBy[j] >= 0;
-    const sameContext = known ? t.followedBy[i] === s.followedBy[j] : t.followCount[i] === s.followCount[j];
-    return (
-      this.structural(i, j) + (t.stem[i] === s.stem[j] ? STEM_BONUS : 0) + (sameContext ? CONTEXT : -CONTEXT)
-    );
-  }
 }
 
 function sourceByScopedName(seq: LayerSequence, cut: Set<string>): Map<string, LayerSpec> {
@@ -124,7 +88,6 @@ export function autoMatch(
   // 1. By name. A disconnected target still claims its namesake, so the source layer it would have
   // taken is not handed to a neighbour instead.
   const scopes = pairScopes(target, source);
-  const pairedSourceScopes = new Set(scopes.values());
   const byName = sourceByScopedName(sSeq, cut);
   const found: Link[] = [];
   tSeq.layers.forEach((t, i) => {
@@ -149,11 +112,7 @@ export function autoMatch(
   });
 
   // 2. Align what is left, segment by segment between non-crossing anchors.
-  const scores = new PairScores(tSeq, sSeq);
-  const scopeAllows = (i: number, j: number) => {
-    const paired = scopes.get(tSeq.scope[i]);
-    return paired !== undefined ? paired === sSeq.scope[j] : !pairedSourceScopes.has(sSeq.scope[j]);
-  };
+  const scorer = new PairScorer(tSeq, sSeq, scopes);
   const chain = monotoneAnchors(anchors);
   const bounds: [number, number][] = [[-1, -1], ...chain, [tSeq.layers.length, sSeq.layers.length]];
   for (let k = 0; k + 1 < bounds.length; k++) {
@@ -170,7 +129,7 @@ export function autoMatch(
     const { pairs } = alignLayers(
       tIdx,
       sIdx,
-      (i, j) => (scopeAllows(i, j) ? scores.full(i, j) : -Infinity),
+      (i, j) => scorer.score(i, j),
       segmentGapCost(tSeq, tIdx, sSeq, sIdx),
     );
     for (const [a, b] of pairs) {

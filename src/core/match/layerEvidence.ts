@@ -45,7 +45,7 @@ export function agreesByName(evidence: LayerEvidence, target: LayerSpec, source:
  * Alignment score of a pair, without the parts that depend on names. Positive means "better paired than
  * skipped". Class agreement weighs most, then shapes; incompatible weights make a pair worthless.
  */
-export function structuralScore(evidence: LayerEvidence): number {
+export function structuralScore(evidence: Omit<LayerEvidence, 'sameStem'>): number {
   if (!evidence.compatible) return -4;
   const classTerm =
     evidence.classRelation === 'same'

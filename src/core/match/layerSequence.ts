@@ -14,6 +14,10 @@ export interface LayerSequence {
   /** Interned name stem (`conv2d_17` -> `conv2d`). */
   stem: Int32Array;
   scope: string[];
+  /** Interned canonical class, -1 when unknown; interned weight ranks (`4,1`) and weight names. */
+  classId: Int32Array;
+  ranksId: Int32Array;
+  weightNamesId: Int32Array;
   /**
    * The layer just before / after in model order has no weights (pooling, activation, add, a nested
    * model's entry): a block boundary, where a cut-out range most likely starts or ends.
@@ -73,6 +77,16 @@ export function layerSequence(model: ModelSpec, shared: Interner): LayerSequence
     signature: Int32Array.from(layers, (layer) => signatures.id(signatureKey(layer))),
     stem: Int32Array.from(layers, (layer) => shared.id(nameStem(layer.name))),
     scope: layers.map(scopeOf),
+    classId: Int32Array.from(layers, (layer) => {
+      const className = canonicalClass(layer.className);
+      return className === null ? -1 : shared.id(`class:${className}`);
+    }),
+    ranksId: Int32Array.from(layers, (layer) =>
+      shared.id(`ranks:${layer.weights.map((w) => w.shape.length).join(',')}`),
+    ),
+    weightNamesId: Int32Array.from(layers, (layer) =>
+      shared.id(`names:${layer.weights.map((w) => w.name).join(',')}`),
+    ),
     boundaryBefore: Uint8Array.from(before),
     boundaryAfter: Uint8Array.from(after),
     followedBy: Int32Array.from(followedBy),
