@@ -1,6 +1,6 @@
 """Builds small Keras 3 models covering every layer kind the weight catalogue knows, fills every
-variable with seeded random values, and saves each as `<name>.weights.h5` + `<name>.json` (and a
-few as `<name>.keras`). Writes OUTDIR/index.json with what real Keras says about every layer:
+variable with seeded random values, and saves each as `<name>.weights.h5` + `<name>.json` + legacy
+`<name>.h5` (and a few as `<name>.keras`). Writes OUTDIR/index.json with what real Keras says about every layer:
 its Python class and its variables in load order (trainable first, then non-trainable) with name,
 shape, trainable flag and value sum, plus `to_snake_case` of every class in keras.layers. Used by
 tests/formats/keras3Catalog.test.ts as the independent truth for weightCatalog.ts / nativePaths.ts.
@@ -206,7 +206,14 @@ for name, build in builders.items():
     model.save_weights(os.path.join(OUT, f"{name}.weights.h5"))
     with open(os.path.join(OUT, f"{name}.json"), "w") as f:
         f.write(model.to_json())
-    entry = {"name": name, "weights": f"{name}.weights.h5", "json": f"{name}.json", "layers": describe(model)}
+    model.save(os.path.join(OUT, f"{name}.h5"))  # legacy full model, for the cross-reader check
+    entry = {
+        "name": name,
+        "weights": f"{name}.weights.h5",
+        "json": f"{name}.json",
+        "legacy": f"{name}.h5",
+        "layers": describe(model),
+    }
     if name in archives:
         model.save(os.path.join(OUT, f"{name}.keras"))
         entry["keras"] = f"{name}.keras"

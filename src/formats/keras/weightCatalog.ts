@@ -9,7 +9,7 @@
 //   its wrapped layer's scope: there is only one inner object, so nothing is ambiguous;
 // - Bidirectional prefixes `forward_layer/` and `backward_layer/`;
 // - attention layers prefix the projection's Keras name: `query/`, `key/`, `value/`, `attention_output/`;
-// - stacked RNN cells prefix `cell_<i>/`.
+// - stacked RNN cells keep Keras's variable scope below the layer: `stacked_rnn_cells/gru_cell_1/kernel`.
 // DepthwiseConv2D's kernel is `kernel` (Keras 3); Keras 2 files call the same tensor `depthwise_kernel`.
 
 export interface ExpectedWeight {
@@ -83,8 +83,8 @@ function innerWeights(entry: unknown): ExpectedWeight[] | null {
   return expectedWeights(entry.class_name, isObject(entry.config) ? entry.config : {});
 }
 
-/** Cells of a stacked RNN: Keras 3 `StackedRNNCells` holds them in its `cells` list. */
-function stackedCells(cells: unknown[]): ExpectedWeight[] | null {
+/** Cells of a stacked RNN: Keras 3 `StackedRNNCells` (named `stackedName`) holds them in its `cells` list. */
+function stackedCells(cells: unknown[], stackedName: string): ExpectedWeight[] | null {
   const used = new Map<string, number>();
   const out: ExpectedWeight[] = [];
   for (const [i, cell] of cells.entries()) {
@@ -94,7 +94,9 @@ function stackedCells(cells: unknown[]): ExpectedWeight[] | null {
     const n = used.get(base);
     used.set(base, n === undefined ? 0 : n + 1);
     const key = n === undefined ? base : `${base}_${n + 1}`;
-    out.push(...nested(inner, `cell_${i}`, `cell/cells/${key}`));
+    const name =
+      isObject(cell.config) && typeof cell.config.name === 'string' ? cell.config.name : `cell_${i}`;
+    out.push(...nested(inner, `${stackedName}/${name}`, `cell/cells/${key}`));
   }
   return out;
 }
@@ -106,14 +108,17 @@ const rnnLayer =
 
 const genericRnn: Catalogue = (c) => {
   const cell = c.cell;
-  if (Array.isArray(cell)) return stackedCells(cell);
+  if (Array.isArray(cell)) return stackedCells(cell, 'stacked_rnn_cells');
   if (
     isObject(cell) &&
     cell.class_name === 'StackedRNNCells' &&
     isObject(cell.config) &&
     Array.isArray(cell.config.cells)
   ) {
-    return stackedCells(cell.config.cells);
+    return stackedCells(
+      cell.config.cells,
+      typeof cell.config.name === 'string' ? cell.config.name : 'stacked_rnn_cells',
+    );
   }
   const inner = innerWeights(cell);
   return inner && nested(inner, '', 'cell');
