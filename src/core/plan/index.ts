@@ -1,0 +1,1 @@
+export { planTransfer, type PlanOptions } from './planTransfer';

@@ -1,0 +1,43 @@
+// Choosing which source channels a shrunken group keeps, and the per-channel scores the rules use.
+
+import type { SelectRule, Tensor } from '../../model';
+import { readNumbers } from '../tensor';
+
+/**
+ * `targetWidth` source channels out of `sourceWidth`, sorted ascending. Score rules keep the highest
+ * scores (ties: the lower index); `first` the leading ones; `uniform` evenly spaced ones starting at 0.
+ */
+export function chooseChannels(
+  rule: SelectRule,
+  sourceWidth: number,
+  targetWidth: number,
+  scores: ArrayLike<number> | null,
+): number[] {
+  const count = Math.min(targetWidth, sourceWidth);
+  if (rule === 'first' || (rule !== 'uniform' && !scores)) return Array.from({ length: count }, (_, i) => i);
+  if (rule === 'uniform')
+    return Array.from({ length: count }, (_, i) => Math.floor((i * sourceWidth) / count));
+  const ranked = Array.from({ length: sourceWidth }, (_, i) => i).sort(
+    (a, b) => scores![b] - scores![a] || a - b,
+  );
+  return ranked.slice(0, count).sort((a, b) => a - b);
+}
+
+/**
+ * Per position of `axis`: the sum of |x| (`l1`) or of x² (`l2`, root taken by the caller after summing
+ * the pieces of one channel) over every other axis.
+ */
+export function axisSums(tensor: Tensor, axis: number, norm: 'l1' | 'l2'): Float64Array {
+  const shape = tensor.shape;
+  const length = shape[axis];
+  let inner = 1;
+  for (let a = axis + 1; a < shape.length; a++) inner *= shape[a];
+  const values = readNumbers(tensor);
+  const sums = new Float64Array(length);
+  for (let i = 0; i < values.length; i++) {
+    const position = Math.floor(i / inner) % length;
+    const x = values[i];
+    sums[position] += norm === 'l1' ? Math.abs(x) : x * x;
+  }
+  return sums;
+}

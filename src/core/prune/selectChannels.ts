@@ -1,0 +1,489 @@
+// One channel selection per group, applied to every member axis, so a Conv, its BatchNorm, the
+// depthwise after it and the next layer's input all keep the same channels (and a residual Add's
+// branches keep the same ones). Widths come from the target's shapes and the linked source weights;
+// a member whose source width does not fit its group (the source fed it from a layer that was cut out)
+// gets a selection of its own, and says so.
+
+import type { GrowRule, ModelSpec, SelectRule, Tensor, TensorExpr } from '../../model';
+import { bareWeightName, layerChannelsOf } from '../adapt/axisRoles';
+import { hasRepeats, identityMap, isIdentityMap, leadingMap, replicaSources } from '../adapt/axisMaps';
+import type { ChannelGroups, ChannelMember } from './buildChannelGroups';
+import {
+  describeSpace,
+  groupsIn,
+  resolveSpaceMap,
+  sourceChannelOf,
+  spaceWidth,
+  type ChannelSpace,
+} from './channelSpace';
+import { axisSums, chooseChannels } from './chooseChannels';
+
+export interface PairedSource {
+  /** Source layer id. */
+  layer: string;
+  /** Index into the source layer's weights. */
+  weight: number;
+  /** The source value in the target weight's axis order; null when the source file has no values. */
+  values: TensorExpr | null;
+  /** Shape of `values` (target axis order). */
+  shape: number[];
+}
+
+export interface SelectionOptions {
+  target: ModelSpec;
+  /** The source tensor feeding a target weight; null when unlinked, without counterpart, or of another rank. */
+  sourceOf(layer: string, weight: number): PairedSource | null;
+  /** The rules a target layer's link asks for (its AdapterChoice over the mapping defaults). */
+  rulesOf(layer: string): { select: SelectRule; grow: GrowRule };
+  /** Source values, for the score rules; without it they fall back to 'first'. */
+  readSource?: (expr: TensorExpr) => Promise<Tensor>;
+  /** Which source channels Net2Net widening repeats. */
+  replicate?: { pick: 'first' | 'random'; seed: number };
+}
+
+export interface GroupSelection {
+  group: number;
+  label: string;
+  sourceWidth: number | null;
+  targetWidth: number | null;
+  /** Target channel -> source channel (-1: new); null when there is nothing to choose (no source, unknown width). */
+  map: number[] | null;
+  /** How the map was made; 'same' when nothing changes. */
+  rule: SelectRule | GrowRule | 'same' | null;
+  fill: 'zeros' | 'target';
+  /** A classifier head (its classes are kept in order: 'first'). */
+  head: boolean;
+  /** "keep 32 of 64 by l1", "grow 64 -> 96: 32 new by replicate". */
+  detail: string;
+}
+
+export interface AxisSelection {
+  layer: string;
+  weight: number;
+  axis: number;
+  /** Target position -> source position (-1: new). */
+  map: number[];
+  /** Repeated positions are divided by their count (this axis reads replicated channels). */
+  divide: boolean;
+  fill: 'zeros' | 'target';
+  /** From a group selection (true) or chosen for this layer alone (false). */
+  coupled: boolean;
+  detail: string;
+  /** The layer cannot be made from the source: the Flatten in front of it changed its spatial size. */
+  flattenChange?: string;
+}
+
+export interface ChannelSelection {
+  groups: GroupSelection[];
+  /** Only axes whose map is not the identity. */
+  axes: AxisSelection[];
+  notes: string[];
+}
+
+export const axisSelectionKey = (layer: string, weight: number, axis: number): string =>
+  `${layer}\u0000${weight}\u0000${axis}`;
+
+interface MemberFacts {
+  member: ChannelMember;
+  targetSize: number;
+  source: PairedSource | null;
+  sourceSize: number | null;
+  /** The space with an implicit Flatten made explicit (weights-only files do not show the Flatten layer). */
+  space: ChannelSpace;
+  consistent: boolean;
+  flattenFactor: number | null;
+  flattenChange?: string;
+}
+
+const ROLE_PRIORITY: ChannelMember['role'][] = ['producer', 'through', 'consumer'];
+
+/** The most frequent value, ties to the first seen. */
+function mostCommon(values: number[]): number | null {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  let best: number | null = null;
+  for (const [value, count] of counts) if (best === null || count > counts.get(best)!) best = value;
+  return best;
+}
+
+function widthFromMembers(facts: MemberFacts[], group: number, side: 'target' | 'source'): number | null {
+  for (const role of ROLE_PRIORITY) {
+    const sizes = facts
+      .filter(
+        (f) => f.member.role === role && f.member.space.kind === 'group' && f.member.space.group === group,
+      )
+      .map((f) => (side === 'target' ? f.targetSize : f.sourceSize))
+      .filter((size): size is number => size !== null);
+    if (sizes.length > 0) return mostCommon(sizes);
+  }
+  return null;
+}
+
+export async function selectChannels(
+  groups: ChannelGroups,
+  options: SelectionOptions,
+): Promise<ChannelSelection> {
+  const notes: string[] = [];
+  const layersById = new Map(options.target.layers.map((layer) => [layer.id, layer]));
+  const labelOf = (group: number): string => groups.groups[group]?.label ?? `group ${group}`;
+
+  // 1. Sizes of every member axis on both sides.
+  const facts: MemberFacts[] = groups.members.map((member) => {
+    const weight = layersById.get(member.layer)?.weights[member.weight];
+    const source = options.sourceOf(member.layer, member.weight);
+    return {
+      member,
+      targetSize: weight?.shape[member.axis] ?? 0,
+      source,
+      sourceSize: source ? (source.shape[member.axis] ?? null) : null,
+      space: member.space,
+      consistent: false,
+      flattenFactor: null,
+    };
+  });
+
+  // 2. Group widths: from the producers first, then pass-through layers, then readers.
+  const targetWidths = groups.groups.map((group) => widthFromMembers(facts, group.id, 'target'));
+  const sourceWidths = groups.groups.map((group) => widthFromMembers(facts, group.id, 'source'));
+  const targetWidth = (group: number): number | null => targetWidths[group] ?? null;
+  const sourceWidth = (group: number): number | null => sourceWidths[group] ?? null;
+
+  // 3. Which members fit their group's widths (only those are scored and get the group's selection).
+  for (const fact of facts) {
+    if (fact.sourceSize === null) continue;
+    let space = fact.space;
+    // Weights-only files list no Flatten: a Dense reading a conv group with k times its width reads it flattened.
+    if (space.kind === 'group' && fact.member.role === 'consumer') {
+      const tw = targetWidth(space.group);
+      const sw = sourceWidth(space.group);
+      if (
+        tw &&
+        sw &&
+        fact.targetSize !== tw &&
+        fact.targetSize % tw === 0 &&
+        fact.sourceSize % sw === 0 &&
+        fact.sourceSize !== sw
+      ) {
+        space = { kind: 'expand', expand: { factor: null, layout: 'inner' }, of: space };
+        fact.space = space;
+      }
+    }
+    const tw = spaceWidth(space, targetWidth, fact.targetSize);
+    const sw = spaceWidth(space, sourceWidth, fact.sourceSize);
+    if (space.kind === 'expand' && space.expand.factor === null) {
+      const innerTarget = spaceWidth(space.of, targetWidth);
+      const innerSource = spaceWidth(space.of, sourceWidth);
+      if (
+        innerTarget &&
+        innerSource &&
+        fact.targetSize % innerTarget === 0 &&
+        fact.sourceSize % innerSource === 0
+      ) {
+        const targetFactor = fact.targetSize / innerTarget;
+        const sourceFactor = fact.sourceSize / innerSource;
+        if (targetFactor !== sourceFactor) {
+          const layer = layersById.get(fact.member.layer);
+          const weight = layer?.weights[fact.member.weight];
+          const shapeText = (shape: number[]) => shape.join('x');
+          fact.flattenChange =
+            `flatten ${fact.targetSize > fact.sourceSize ? 'grows' : 'shrinks'} ${fact.sourceSize} -> ${fact.targetSize} features ` +
+            `(${sourceFactor} -> ${targetFactor} positions of ${innerSource} -> ${innerTarget} channels): source ${fact.source?.layer} ` +
+            `${weight ? bareWeightName(weight) : 'kernel'} ${shapeText(fact.source?.shape ?? [])} cannot give ${shapeText(weight?.shape ?? [])}`;
+          continue;
+        }
+        fact.flattenFactor = targetFactor;
+        fact.consistent = true;
+        continue;
+      }
+    }
+    fact.consistent = tw === fact.targetSize && sw === fact.sourceSize;
+  }
+
+  // 4. One map per group.
+  const cache = new Map<string, Promise<Tensor>>();
+  const readPaired = (source: PairedSource): Promise<Tensor> | null => {
+    if (!options.readSource || !source.values) return null;
+    const key = `${source.layer}\u0000${source.weight}`;
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = options.readSource(source.values);
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+
+  const groupSelections: GroupSelection[] = [];
+  for (const group of groups.groups) {
+    const tw = targetWidth(group.id);
+    const sw = sourceWidth(group.id);
+    const inGroup = facts.filter((fact) => groupsIn(fact.space).includes(group.id));
+    const producers = inGroup.filter((fact) => fact.member.role === 'producer');
+    const head =
+      group.terminal &&
+      producers.length > 0 &&
+      producers.every((fact) => layerChannelsOf(layersById.get(fact.member.layer)!).family === 'dense');
+    const ruleHolder = (producers[0] ?? inGroup.find((f) => f.source) ?? inGroup[0])?.member.layer;
+    const rules = ruleHolder
+      ? options.rulesOf(ruleHolder)
+      : { select: 'l1' as SelectRule, grow: 'zeros' as GrowRule };
+    const base = { group: group.id, label: group.label, sourceWidth: sw, targetWidth: tw, head };
+    if (tw === null || sw === null) {
+      groupSelections.push({
+        ...base,
+        map: null,
+        rule: null,
+        fill: 'zeros',
+        detail: 'no linked source weights',
+      });
+      continue;
+    }
+    if (tw === sw) {
+      groupSelections.push({
+        ...base,
+        map: identityMap(tw),
+        rule: 'same',
+        fill: 'zeros',
+        detail: `unchanged (${tw})`,
+      });
+      continue;
+    }
+    if (group.frozen) {
+      notes.push(
+        `channels ${group.label} (${sw} -> ${tw}) are joined in a way graft cannot keep consistent; each layer is adapted alone`,
+      );
+      groupSelections.push({
+        ...base,
+        map: null,
+        rule: null,
+        fill: 'zeros',
+        detail: 'joined in a way graft cannot follow',
+      });
+      continue;
+    }
+    if (tw < sw) {
+      let rule: SelectRule = head ? 'first' : rules.select;
+      let scores: Float64Array | null = null;
+      const fallbacks: string[] = [];
+      if (rule === 'bn-gamma') {
+        scores = await groupScores(group.id, rule, inGroup, sw);
+        if (!scores && !options.readSource) {
+          fallbacks.push('bn-gamma needs source values');
+          rule = 'first';
+        } else if (!scores) {
+          fallbacks.push('no BatchNorm in the group for bn-gamma');
+          rule = 'l1';
+        }
+      }
+      if (rule === 'l1' || rule === 'l2') {
+        scores = await groupScores(group.id, rule, inGroup, sw);
+        if (!scores) {
+          fallbacks.push(
+            options.readSource ? `no source kernel to score ${rule} with` : `${rule} needs source values`,
+          );
+          rule = 'first';
+        }
+      }
+      for (const fallback of fallbacks) notes.push(`${group.label}: ${fallback}; used ${rule}`);
+      const kept = chooseChannels(rule, sw, tw, scores);
+      const why = [head ? 'classifier head: classes kept in order' : '', ...fallbacks]
+        .filter(Boolean)
+        .join('; ');
+      groupSelections.push({
+        ...base,
+        map: kept,
+        rule,
+        fill: 'zeros',
+        detail: `keep ${tw} of ${sw} by ${rule}${why ? ` (${why})` : ''}`,
+      });
+      continue;
+    }
+    let grow: GrowRule = rules.grow;
+    if (head && grow === 'replicate') grow = 'zeros';
+    if (grow === 'replicate') {
+      const pick = options.replicate?.pick ?? 'first';
+      const extra = replicaSources(sw, tw - sw, pick, (options.replicate?.seed ?? 0) + group.id);
+      groupSelections.push({
+        ...base,
+        map: [...identityMap(sw), ...extra],
+        rule: 'replicate',
+        fill: 'zeros',
+        detail: `grow ${sw} -> ${tw}: ${tw - sw} new repeat ${pick === 'first' ? 'the first' : 'random'} source channels (Net2Net)`,
+      });
+    } else {
+      groupSelections.push({
+        ...base,
+        map: leadingMap(sw, tw),
+        rule: grow,
+        fill: grow === 'target' ? 'target' : 'zeros',
+        detail: `grow ${sw} -> ${tw}: ${tw - sw} new channels`,
+      });
+    }
+  }
+
+  async function groupScores(
+    group: number,
+    rule: 'l1' | 'l2' | 'bn-gamma',
+    inGroup: MemberFacts[],
+    width: number,
+  ): Promise<Float64Array | null> {
+    const usable = inGroup.filter((fact) => fact.consistent && fact.source?.values);
+    let scored: MemberFacts[];
+    if (rule === 'bn-gamma') {
+      scored = usable.filter((fact) => {
+        const layer = layersById.get(fact.member.layer)!;
+        return (
+          layerChannelsOf(layer).family === 'normalization' &&
+          bareWeightName(layer.weights[fact.member.weight]) === 'gamma'
+        );
+      });
+    } else {
+      scored = [];
+      for (const role of ROLE_PRIORITY) {
+        scored = usable.filter((fact) => fact.member.role === role && (fact.source?.shape.length ?? 0) >= 2);
+        if (scored.length > 0) break;
+      }
+    }
+    if (scored.length === 0 || !options.readSource) return null;
+    const total = new Float64Array(width);
+    for (const fact of scored) {
+      const pending = readPaired(fact.source!);
+      if (!pending) return null;
+      const tensor = await pending;
+      const sums = axisSums(tensor, fact.member.axis, rule === 'l2' ? 'l2' : 'l1');
+      const perChannel = new Float64Array(width);
+      for (let position = 0; position < sums.length; position++) {
+        const owner = sourceChannelOf(fact.space, position, sourceWidth, fact.sourceSize!);
+        if (owner && owner.group === group && owner.channel < width)
+          perChannel[owner.channel] += sums[position];
+      }
+      for (let c = 0; c < width; c++) total[c] += rule === 'l2' ? Math.sqrt(perChannel[c]) : perChannel[c];
+    }
+    return total;
+  }
+
+  // 5. Member axes: the group's map through the member's space, or a selection of its own.
+  const groupMap = (group: number): number[] | null => groupSelections[group]?.map ?? null;
+  const axes: AxisSelection[] = [];
+  const ownSelections = new Map<
+    string,
+    Promise<{ map: number[]; detail: string; fill: 'zeros' | 'target' }>
+  >();
+  for (const fact of facts) {
+    if (fact.sourceSize === null) continue;
+    const { member } = fact;
+    const base = { layer: member.layer, weight: member.weight, axis: member.axis };
+    if (fact.flattenChange) {
+      axes.push({
+        ...base,
+        map: leadingMap(fact.sourceSize, fact.targetSize),
+        divide: false,
+        fill: 'zeros',
+        coupled: false,
+        detail: fact.flattenChange,
+        flattenChange: fact.flattenChange,
+      });
+      continue;
+    }
+    const spaceText =
+      fact.space.kind === 'group'
+        ? `group ${labelOf(fact.space.group)}`
+        : fact.space.kind === 'expand' && fact.space.expand.factor === null
+          ? `group ${describeSpace(fact.space.of, labelOf)} flattened over ${fact.flattenFactor ?? '?'} positions`
+          : describeSpace(fact.space, labelOf);
+    const map = fact.consistent
+      ? resolveSpaceMap(fact.space, groupMap, sourceWidth, fact.flattenFactor)
+      : null;
+    if (map && map.length === fact.targetSize) {
+      if (isIdentityMap(map, fact.sourceSize)) continue;
+      const involved = groupsIn(fact.space).map((group) => groupSelections[group]);
+      const changed = involved.filter((selection) => selection.rule !== 'same');
+      const fill = changed.find((selection) => selection.fill === 'target') ? 'target' : 'zeros';
+      axes.push({
+        ...base,
+        map,
+        divide: member.role === 'consumer' && hasRepeats(map),
+        fill,
+        coupled: true,
+        detail: `${changed.map((selection) => selection.detail).join('; ')} (${spaceText})`,
+      });
+      continue;
+    }
+    if (fact.sourceSize === fact.targetSize && !fact.consistent) {
+      // Same size but not the group's channels (e.g. the source fed it from elsewhere): keep as is.
+      continue;
+    }
+    const key = `${member.layer}\u0000${member.role}\u0000${JSON.stringify(fact.space)}`;
+    let pending = ownSelections.get(key);
+    if (!pending) {
+      pending = ownSelection(
+        fact,
+        facts.filter(
+          (other) =>
+            other.member.layer === member.layer &&
+            `${other.member.layer}\u0000${other.member.role}\u0000${JSON.stringify(other.space)}` === key,
+        ),
+      );
+      ownSelections.set(key, pending);
+    }
+    const own = await pending;
+    if (isIdentityMap(own.map, fact.sourceSize)) continue;
+    axes.push({ ...base, map: own.map, divide: false, fill: own.fill, coupled: false, detail: own.detail });
+  }
+
+  async function ownSelection(
+    fact: MemberFacts,
+    siblings: MemberFacts[],
+  ): Promise<{ map: number[]; detail: string; fill: 'zeros' | 'target' }> {
+    const sourceSize = fact.sourceSize!;
+    const targetSize = fact.targetSize;
+    const rules = options.rulesOf(fact.member.layer);
+    const groupText = describeSpace(fact.space, labelOf);
+    const why = `chosen for this layer alone: its source axis has ${sourceSize}, channels ${groupText} do not match`;
+    if (targetSize > sourceSize) {
+      if (rules.grow === 'replicate') {
+        const pick = options.replicate?.pick ?? 'first';
+        const extra = replicaSources(sourceSize, targetSize - sourceSize, pick, options.replicate?.seed ?? 0);
+        return {
+          map: [...identityMap(sourceSize), ...extra],
+          detail: `grow ${sourceSize} -> ${targetSize} by repeating source positions (${why})`,
+          fill: 'zeros',
+        };
+      }
+      return {
+        map: leadingMap(sourceSize, targetSize),
+        detail: `grow ${sourceSize} -> ${targetSize} (${why})`,
+        fill: rules.grow === 'target' ? 'target' : 'zeros',
+      };
+    }
+    let rule: SelectRule = rules.select;
+    let scores: Float64Array | null = null;
+    if (rule === 'bn-gamma') {
+      const gamma = siblings.find((sibling) => {
+        const layer = layersById.get(sibling.member.layer)!;
+        return bareWeightName(layer.weights[sibling.member.weight]) === 'gamma';
+      });
+      if (gamma?.source && options.readSource) {
+        const pending = readPaired(gamma.source);
+        if (pending) scores = axisSums(await pending, gamma.member.axis, 'l1');
+      }
+      if (!scores) rule = 'l1';
+    }
+    if (rule === 'l1' || rule === 'l2') {
+      const widest = [...siblings]
+        .filter((s) => s.source?.values)
+        .sort((a, b) => (b.source?.shape.length ?? 0) - (a.source?.shape.length ?? 0))[0];
+      const pending = widest?.source ? readPaired(widest.source) : null;
+      if (pending && widest) {
+        const sums = axisSums(await pending, widest.member.axis, rule);
+        scores = rule === 'l2' ? sums.map(Math.sqrt) : sums;
+      } else {
+        notes.push(`${fact.member.layer}: ${rule} needs source values; used first`);
+        rule = 'first';
+      }
+    }
+    const kept = chooseChannels(rule, sourceSize, targetSize, scores);
+    return { map: kept, detail: `keep ${targetSize} of ${sourceSize} by ${rule} (${why})`, fill: 'zeros' };
+  }
+
+  return { groups: groupSelections, axes, notes: [...new Set(notes)] };
+}
