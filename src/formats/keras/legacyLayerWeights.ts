@@ -41,20 +41,13 @@ export interface LayoutChanges {
   theanoUnflipped: string[];
 }
 
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The wrapped layer of a Bidirectional / TimeDistributed config. */
 function wrappedLayer(config: Json | null): { className: string; config: Json } | null {
   const inner = config?.layer;
-  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return null;
-  const entry = inner as Json;
-  if (typeof entry.class_name !== 'string') return null;
-  const innerConfig = entry.config;
-  return {
-    className: entry.class_name,
-    config:
-      typeof innerConfig === 'object' && innerConfig !== null && !Array.isArray(innerConfig)
-        ? (innerConfig as Json)
-        : {},
-  };
+  if (!isObject(inner) || typeof inner.class_name !== 'string') return null;
+  return { className: inner.class_name, config: isObject(inner.config) ? inner.config : {} };
 }
 
 /** BatchNormalization statistics (and a Normalization layer's state) are non-trainable by nature. */
