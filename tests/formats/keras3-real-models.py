@@ -190,14 +190,42 @@ def sequential_rnns():
     )
 
 
+@keras.saving.register_keras_serializable(package="graft_test")
+class MyScale(L.Layer):
+    """A custom layer: one own variable plus a Dense held as an attribute (unknown to the catalogue)."""
+
+    def __init__(self, units=3, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.proj = L.Dense(units)
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(input_shape[-1],), name="scale")
+        self.proj.build(input_shape)
+
+    def call(self, x):
+        return self.proj(x * self.scale)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def custom_layer():
+    inp = keras.Input((5,))
+    x = MyScale(4)(inp)
+    x = MyScale(2)(x)
+    return keras.Model(inp, L.Dense(1)(x), name="custom")
+
+
 builders = {
     "everything": everything_functional,
     "more": more_functional,
     "nested_sequential": nested_sequential,
     "shared_and_reused": shared_and_reused,
     "sequential_rnns": sequential_rnns,
+    "custom": custom_layer,
 }
-archives = {"shared_and_reused", "nested_sequential", "sequential_rnns"}
+archives = {"shared_and_reused", "nested_sequential", "sequential_rnns", "custom"}
 
 index = {"keras_version": keras.__version__, "models": [], "snake": {}, "public_names": {}}
 for name, build in builders.items():

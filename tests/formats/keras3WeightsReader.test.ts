@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraftError } from '../../src/model/errors';
@@ -8,7 +10,14 @@ import { readKeras3Weights } from '../../src/formats/keras/keras3WeightsReader';
 import { parseModelJsonText } from '../../src/formats/keras/modelConfig';
 import { h5Dataset, h5Group, h5pyAvailable, inspectWithH5py } from '../support/h5py';
 import { sharedAvailable, sharedFixture, SHARED } from '../support/fixtures';
-import { manifestRows, readPath, tensorDigest, topLevel, weightCount } from './keras3TestSupport';
+import {
+  layerSignature,
+  manifestRows,
+  readPath,
+  tensorDigest,
+  topLevel,
+  weightCount,
+} from './keras3TestSupport';
 
 const skip = !sharedAvailable()
   ? ' (skipped: ../shared/fixtures absent)'
@@ -201,6 +210,51 @@ describe.skipIf(skip !== '')(`readKeras3Weights on the shared Keras 3 weights fi
       expect((leftover as GraftError).code).toBe('architecture');
       expect((leftover as GraftError).message).toMatch(/no layer of the architecture takes/);
     });
+  });
+
+  it('accepts the tf.keras-on-Windows layout: root groups literally named layers\\<key>', async () => {
+    // Rebuilt with h5py from a real file (the Windows files in the wild are not shareable here).
+    const original = sharedFixture('keras-apps', 'resmini_conv4x2_target.weights.h5');
+    const dir = mkdtempSync(path.join(tmpdir(), 'graft-k3win-'));
+    const windows = path.join(dir, 'windows.weights.h5');
+    const script = [
+      'import sys, h5py, numpy as np',
+      "src = h5py.File(sys.argv[1], 'r'); dst = h5py.File(sys.argv[2], 'w')",
+      "dst.create_group('vars')",
+      "for k in src['layers']: src.copy(src['layers'][k], dst, name='layers\\\\' + k)",
+      "dst.create_group('metrics\\\\mean').create_group('vars').create_dataset('0', data=np.float32(2))",
+      'dst.close()',
+    ].join('\n');
+    const run = spawnSync('/usr/bin/python3', ['-c', script, original, windows], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(inspectWithH5py(windows).objects.some((o) => o.path === '/layers\\conv2d_3')).toBe(true);
+
+    const arch = parseModelJsonText(
+      readFileSync(sharedFixture('keras-apps', 'resmini_conv4x2_target.json'), 'utf8'),
+      'json',
+    );
+    const a = await readKeras3Weights(host, source(windows), { arch });
+    const b = await readKeras3Weights(host, source(original), { arch });
+    const guessed = await readKeras3Weights(host, source(windows));
+    try {
+      expect(layerSignature(a.spec)).toEqual(layerSignature(b.spec));
+      const wa = a.spec.layers.flatMap((l) => l.weights);
+      const wb = b.spec.layers.flatMap((l) => l.weights);
+      expect(readPath(wa[0])).toMatch(/^\/layers\\/);
+      for (const [k, w] of wa.entries()) {
+        expect(tensorDigest(await a.readDataset(readPath(w))).sha256).toBe(
+          tensorDigest(await b.readDataset(readPath(wb[k]))).sha256,
+        );
+      }
+      expect(a.spec.notes.join('\n')).toMatch(/backslashes/);
+      expect(a.spec.notes.join('\n')).toMatch(/metrics\\mean/);
+      expect(topLevel(guessed.spec)).toHaveLength(105);
+      expect(weightCount(guessed.spec)).toBe(192);
+    } finally {
+      a.close();
+      b.close();
+      guessed.close();
+    }
   });
 
   it('refuses files that are not Keras 3 weights with a message saying what they are', async () => {

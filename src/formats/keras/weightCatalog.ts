@@ -303,9 +303,13 @@ const PYTHON_CLASS_OF: Record<string, string> = {
   Model: 'Functional',
 };
 
-/** The Python class name Keras 3 derives container keys from, for a config's `class_name`. */
+/**
+ * The Python class name Keras 3 derives container keys from, for a config's `class_name`. Keras 3's
+ * legacy .h5 writer names a registered custom class `package>Class`; the class is the part after `>`.
+ */
 export function pythonClassName(configClassName: string): string {
-  return PYTHON_CLASS_OF[configClassName] ?? configClassName;
+  const bare = configClassName.slice(configClassName.lastIndexOf('>') + 1);
+  return PYTHON_CLASS_OF[bare] ?? bare;
 }
 
 /** Every class the catalogue knows, weighted or not (for guessing a class from a snake-case key). */
