@@ -25,6 +25,16 @@ type Json = Record<string, unknown>;
 
 const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
+/**
+ * Keras 3's legacy writer stores registered custom classes as `package>Class`, while `to_json` has
+ * `Class`; both name the same layer class.
+ */
+function plainClassName(value: unknown): string {
+  const name = String(value);
+  const cut = name.lastIndexOf('>');
+  return cut >= 0 ? name.slice(cut + 1) : name;
+}
+
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isModelEntry(entry: Json): boolean {
@@ -191,7 +201,7 @@ function parseLevel(reader: ConfigReader, envelope: Json, path: string[]): Parse
     const spec: LayerSpec = {
       id,
       name: n,
-      className: String(entry.class_name),
+      className: plainClassName(entry.class_name),
       config: isObject(entry.config) ? entry.config : Array.isArray(entry.config) ? { layers: entry.config } : {},
       inbound: inbound.get(n) ?? [],
       path: layerPath,
