@@ -219,6 +219,45 @@ describe('autoMatch: names, classes and the mapping the user edited', () => {
     expect(linkOf(mapping, truth.get('b_conv2')!)?.source).toBe('b_conv2');
   });
 
+  it('aligns the rest of a block around a locked link (locks are anchors)', () => {
+    // The source has block c twice (c and c2, equal shapes); the target has it once, renamed. Left
+    // alone the matcher takes the first copy; a lock on the block's first conv to the second copy
+    // must pull the rest of the block along.
+    const twice = [...BLOCKS.slice(0, 3), { name: 'c2', convs: 3, filters: 40 }, ...BLOCKS.slice(3)];
+    const source = chain(twice);
+    const { spec: target, renamed } = kerasAutoNames(chain(BLOCKS));
+    const now = (old: string) => renamed.get(old)!;
+    expect(linkOf(autoMatch(source, target).mapping, now('c_bn2'))?.source).toBe('c_bn2');
+    const locked = applyChange(
+      createMapping(),
+      { kind: 'connect', target: now('c_conv1'), source: 'c2_conv1', lock: true },
+      { source, target },
+    );
+    const mapping = autoMatch(source, target, locked).mapping;
+    for (const role of ['bn1', 'conv2', 'bn2', 'conv3', 'bn3'])
+      expect(linkOf(mapping, now(`c_${role}`))?.source).toBe(`c2_${role}`);
+    expect(linkOf(mapping, now('d_conv1'))?.source).toBe('d_conv1');
+  });
+
+  it('a cut source is not taken by name, so its namesake can be aligned to another copy', () => {
+    // Cutting c tells the matcher "take c's weights from elsewhere": the identical c2 is the only candidate.
+    const twice = [...BLOCKS.slice(0, 3), { name: 'c2', convs: 3, filters: 40 }, ...BLOCKS.slice(3)];
+    const source = chain(twice);
+    const target = chain(BLOCKS);
+    const mapping = applyChange(
+      createMapping(),
+      { kind: 'cut-range', from: 'c_conv1', to: 'c_pool' },
+      { source },
+    );
+    const result = autoMatch(source, target, mapping);
+    for (const role of ['conv1', 'bn1', 'conv2', 'bn2', 'conv3', 'bn3']) {
+      expect(linkOf(result.mapping, `c_${role}`)).toMatchObject({
+        source: `c2_${role}`,
+        origin: 'auto:align',
+      });
+    }
+  });
+
   it('never links into a cut source range', () => {
     const source = chain(BLOCKS);
     const target = chain(BLOCKS); // same names: without the cut every layer would match by name
@@ -290,6 +329,21 @@ describe('autoMatch: nested models', () => {
     for (const id of weightedIds(source))
       expect(linkOf(result.mapping, `mobilenetv2_0.50_224/${id}`)?.source).toBe(id);
     expect(result.unmatched).toEqual(['dense']);
+  });
+
+  it('does not pair a layer with a better-fitting one in another model level', () => {
+    // target encoder/extra has exactly the shapes of source decoder/conv2d, but the encoders correspond.
+    const source = model([
+      ...nested('encoder', 'Functional', encoder()),
+      ...nested('decoder', 'Functional', decoder()),
+    ]);
+    const target = model([
+      ...nested('encoder', 'Functional', [conv('conv2d', 3, 3, 8), conv('extra', 3, 16, 8)]),
+      ...nested('decoder', 'Functional', [conv('conv2d_1', 3, 8, 3)]),
+    ]);
+    const result = autoMatch(source, target);
+    expect(linkOf(result.mapping, 'encoder/extra')?.source).not.toBe('decoder/conv2d');
+    expect(linkOf(result.mapping, 'decoder/conv2d_1')?.source).toBe('decoder/conv2d_1');
   });
 
   it('aligns renamed layers inside renamed nested models without crossing between them', () => {
