@@ -93,9 +93,10 @@ function weightPlan(plan: TransferPlan, layer: string, weight: string) {
 /** The channel indices a `take` on `axis` keeps somewhere in an expression. */
 function takenOn(expr: TensorExpr, axis: number): number[] | null {
   if (expr.op === 'take' && expr.axis === axis) {
-    return expr.index.kind === 'range'
-      ? Array.from({ length: expr.index.length }, (_, i) => expr.index.start + i)
-      : expr.index.indices;
+    const index = expr.index;
+    return index.kind === 'range'
+      ? Array.from({ length: index.length }, (_, i) => index.start + i)
+      : index.indices;
   }
   if ('input' in expr) return takenOn(expr.input, axis);
   return null;
