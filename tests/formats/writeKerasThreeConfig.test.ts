@@ -23,7 +23,7 @@ describe('toKerasThreeConfig', () => {
   });
 
   it('list-form Sequential with batch_input_shape on its first layer -> dict form with an InputLayer', () => {
-    const keras21 = {
+    const keras21: Json = {
       class_name: 'Sequential',
       config: [dense('dense_1', { batch_input_shape: [null, 4], dtype: 'float64' }), dense('dense_2')],
     };
