@@ -1,7 +1,7 @@
 // What variables a Keras layer owns, in load order, from its class and config alone. Readers use it to
 // name the anonymous `vars/<i>` datasets of Keras 3 files and to check counts; the Keras 3 writer uses
 // it to place each weight at the sub-object path Keras will look for. Verified against real Keras
-// 3.15.1 (tests/formats/keras3Catalog.test.ts builds every listed layer and compares).
+// 3.15.1 (tests/keras/keras3RealModels.test.ts builds every listed layer and compares).
 //
 // Naming convention (shared by every reader so the same model gives the same names from any file):
 // - a plain layer's weights use Keras's variable name (`kernel`, `bias`, `gamma`, ...);

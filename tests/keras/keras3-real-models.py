@@ -3,7 +3,7 @@ variable with seeded random values, and saves each as `<name>.weights.h5` + `<na
 `<name>.h5` (and a few as `<name>.keras`). Writes OUTDIR/index.json with what real Keras says about every layer:
 its Python class and its variables in load order (trainable first, then non-trainable) with name,
 shape, trainable flag and value sum, plus `to_snake_case` of every class in keras.layers. Used by
-tests/formats/keras3Catalog.test.ts as the independent truth for weightCatalog.ts / nativePaths.ts.
+tests/keras/keras3RealModels.test.ts as the independent truth for weightCatalog.ts / nativePaths.ts.
 
 Usage: python keras3-real-models.py OUTDIR   (needs keras 3 + a backend)
 """
