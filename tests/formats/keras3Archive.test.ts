@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
@@ -169,6 +169,7 @@ describe.skipIf(skip !== '')(`readKerasArchive on the shared .keras files${skip}
       const file = path.join(dir, 'half.keras');
       writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
       const error = await failure(readKerasArchive(host, fromPath(file)));
+      rmSync(dir, { recursive: true, force: true });
       expect(error.code).toBe('truncated');
       expect(error.message).toMatch(/half\.keras: the archive is cut short/);
     });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -254,6 +254,7 @@ describe.skipIf(skip !== '')(`readKeras3Weights on the shared Keras 3 weights fi
       a.close();
       b.close();
       guessed.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

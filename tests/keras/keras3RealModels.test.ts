@@ -2,10 +2,10 @@
 // tests/keras/keras3-real-models.py builds models covering every catalogued layer kind (plus a custom
 // layer), and we compare what we read with what Keras says about each layer and wrote to each file.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeH5Host } from '../../src/formats/h5/nodeH5Host';
 import type { H5Host } from '../../src/formats/h5/h5Host';
 import { readKeras3Weights } from '../../src/formats/keras/keras3WeightsReader';
@@ -54,6 +54,10 @@ describe.skipIf(skipReal !== '')(`against real Keras${skipReal}`, () => {
   let host: H5Host;
   const archOf = (json: string): Architecture =>
     parseModelJsonText(readFileSync(path.join(dir, json), 'utf8'), json);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'graft-k3-'));
