@@ -4,6 +4,9 @@
 import type { ModelSpec } from '../model/modelSpec';
 import type { Mapping } from '../model/mapping';
 import type { TransferPlan } from '../model/plan';
+import type { TensorStats } from '../core/tensor/tensorStats';
+
+export type { TensorStats };
 import type { OutputLayout } from '../model/modelSpec';
 
 export type Side = 'source' | 'target';
@@ -26,17 +29,6 @@ export interface MatchSummary {
   mapping: Mapping;
   /** Weighted target layers with no link. */
   unmatched: string[];
-}
-
-/** Histogram and moments of one tensor, for the inspector. */
-export interface TensorStats {
-  count: number;
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  /** Equal-width bins between min and max. */
-  bins: number[];
 }
 
 export interface WeightPreview {

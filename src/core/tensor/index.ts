@@ -10,3 +10,4 @@ export {
   bfloat16BitsToNumber,
   numberToBfloat16Bits,
 } from './halfFloat';
+export { tensorStats, type TensorStats } from './tensorStats';

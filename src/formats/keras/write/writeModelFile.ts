@@ -13,11 +13,11 @@ import { writeLegacyModelRoot, writeLegacyWeightGroups } from './legacyFile';
 import { writeNativeWeightGroups } from './nativeWeightsFile';
 import { streamTensors, type TensorProvider } from './tensorStream';
 import type { WeightSlot } from './weightSlot';
+import type { OutputLayout } from '../../../model/modelSpec';
 
 export type { TensorProvider } from './tensorStream';
 
-export type OutputLayout =
-  'keras-legacy-weights' | 'keras-legacy-model' | 'keras3-weights' | 'keras3-archive';
+export type { OutputLayout };
 
 export interface WriteRequest {
   layout: OutputLayout;
