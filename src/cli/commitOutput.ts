@@ -5,10 +5,17 @@ import { existsSync } from 'node:fs';
 import { GraftError } from '../model/errors';
 import type { FileSystemH5Host } from '../formats/h5/h5Host';
 
-export async function commitOutput(host: FileSystemH5Host, scratchPath: string, destination: string): Promise<void> {
+export async function commitOutput(
+  host: FileSystemH5Host,
+  scratchPath: string,
+  destination: string,
+): Promise<void> {
   if (!existsSync(dirname(destination))) {
     host.removeScratch(scratchPath);
-    throw new GraftError('usage', `cannot write ${destination}: the folder ${dirname(destination)} does not exist`);
+    throw new GraftError(
+      'usage',
+      `cannot write ${destination}: the folder ${dirname(destination)} does not exist`,
+    );
   }
   try {
     await host.commitScratch(scratchPath, destination);

@@ -11,14 +11,22 @@ import { modelFiles } from './cliFiles';
 import type { CliIo, CliOptions } from './main';
 import { commitOutput } from './commitOutput';
 
-export async function runConvert(input: string, output: string, options: CliOptions, io: CliIo): Promise<void> {
+export async function runConvert(
+  input: string,
+  output: string,
+  options: CliOptions,
+  io: CliIo,
+): Promise<void> {
   const host = await createNodeH5Host();
   const files = modelFiles(input, options.arch, 'input');
   const model = await readModel(host, files);
   try {
     const spec = model.spec;
     if (spec.format === 'keras-json') {
-      throw new GraftError('usage', `${files.weights!.name} is an architecture without weights; convert a weights file (pass the JSON with --arch)`);
+      throw new GraftError(
+        'usage',
+        `${files.weights!.name} is an architecture without weights; convert a weights file (pass the JSON with --arch)`,
+      );
     }
     const layout = layoutForFileName(output, spec);
     const written = await writeModelFile(host, {
@@ -26,7 +34,11 @@ export async function runConvert(input: string, output: string, options: CliOpti
       target: spec,
       tensors: (layer, index) => {
         const values = layer.weights[index].values;
-        if (!values) throw new GraftError('corrupt', `${files.weights!.name}: layer ${layer.id} weight ${layer.weights[index].name} has no stored values`);
+        if (!values)
+          throw new GraftError(
+            'corrupt',
+            `${files.weights!.name}: layer ${layer.id} weight ${layer.weights[index].name} has no stored values`,
+          );
         return evaluateTensor(values, { readSource: (path) => model.readDataset(path) });
       },
     });

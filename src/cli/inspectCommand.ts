@@ -19,7 +19,12 @@ export function inspectJson(spec: ModelSpec) {
       path: l.path,
       className: l.className,
       inbound: producerNames(l),
-      weights: l.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype, storedName: w.storedName })),
+      weights: l.weights.map((w) => ({
+        name: w.name,
+        shape: w.shape,
+        dtype: w.dtype,
+        storedName: w.storedName,
+      })),
     })),
     notes: spec.notes,
   };
@@ -48,7 +53,8 @@ export function inspectText(fileName: string, spec: ModelSpec): string {
   const classWidth = Math.min(28, Math.max(5, ...spec.layers.map((l) => (l.className ?? '?').length)));
   spec.layers.forEach((l, i) => {
     const name = `${'  '.repeat(l.path.length)}${l.name}`.padEnd(nameWidth);
-    const weights = l.weights.map((w) => `${w.name} ${w.shape.join('x') || 'scalar'} ${w.dtype}`).join(', ') || '-';
+    const weights =
+      l.weights.map((w) => `${w.name} ${w.shape.join('x') || 'scalar'} ${w.dtype}`).join(', ') || '-';
     lines.push(`${String(i).padStart(4)}  ${name}  ${(l.className ?? '?').padEnd(classWidth)}  ${weights}`);
   });
   if (spec.notes.length) lines.push('', ...spec.notes.map((n) => `note: ${n}`));
@@ -60,7 +66,9 @@ export async function runInspect(file: string, options: CliOptions, io: CliIo): 
   const files = modelFiles(file, options.arch, 'file');
   const model = await readModel(host, files);
   try {
-    io.out(options.json ? JSON.stringify(inspectJson(model.spec)) : inspectText(files.weights!.name, model.spec));
+    io.out(
+      options.json ? JSON.stringify(inspectJson(model.spec)) : inspectText(files.weights!.name, model.spec),
+    );
   } finally {
     model.close();
   }

@@ -30,7 +30,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type CliOptions = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+export type CliOptions = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values'];
 
 export interface CliIo {
   out(text: string): void;
@@ -82,10 +84,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return 0;
       }
       default:
-        throw new GraftError('usage', `unknown command "${command}"; the commands are inspect, convert, map, apply`);
+        throw new GraftError(
+          'usage',
+          `unknown command "${command}"; the commands are inspect, convert, map, apply`,
+        );
     }
   } catch (error) {
-    const message = isGraftError(error) ? error.message : `internal error: ${(error as Error)?.message ?? String(error)} (please report this with the file that caused it)`;
+    const message = isGraftError(error)
+      ? error.message
+      : `internal error: ${(error as Error)?.message ?? String(error)} (please report this with the file that caused it)`;
     io.err(`error: ${message.replace(/\s*\n\s*/g, ' ')}`);
     return 1;
   }

@@ -22,7 +22,10 @@ async function openPair(sourcePath: string, targetPath: string, options: CliOpti
   const source = await session.open('source', modelFiles(sourcePath, options['source-arch'], 'source'));
   const target = await session.open('target', modelFiles(targetPath, options['target-arch'], 'target'));
   if (source.spec.layers.every((l) => l.weights.length === 0)) {
-    throw new GraftError('usage', `source ${source.fileName} has no weights (an architecture JSON?); give the weight file and pass the JSON with --source-arch`);
+    throw new GraftError(
+      'usage',
+      `source ${source.fileName} has no weights (an architecture JSON?); give the weight file and pass the JSON with --source-arch`,
+    );
   }
   return { host, session, source, target };
 }
@@ -35,13 +38,23 @@ function startingMapping(options: CliOptions, models: Parameters<typeof validate
     const text = readFileSync(options.mapping, 'utf8');
     mapping = parseMapping(text, { source: models[0], target: models[1] });
     const problems = validateMapping(mapping, models[0], models[1]);
-    if (problems.length > 0) throw new GraftError('mapping', `${options.mapping} does not fit these files: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+    if (problems.length > 0)
+      throw new GraftError(
+        'mapping',
+        `${options.mapping} does not fit these files: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+      );
   }
   if (options.select !== undefined) {
     if (!SELECT_RULES.includes(options.select as SelectRule)) {
-      throw new GraftError('usage', `--select must be one of ${SELECT_RULES.join(', ')}, not "${options.select}"`);
+      throw new GraftError(
+        'usage',
+        `--select must be one of ${SELECT_RULES.join(', ')}, not "${options.select}"`,
+      );
     }
-    mapping = applyChange(mapping, { kind: 'set-defaults', defaults: { select: options.select as SelectRule } });
+    mapping = applyChange(mapping, {
+      kind: 'set-defaults',
+      defaults: { select: options.select as SelectRule },
+    });
   }
   return mapping;
 }
@@ -54,7 +67,14 @@ export function mapJson(mapping: Mapping, plan: TransferPlan) {
       source: l.source,
       origin: l.origin,
       confidence: l.confidence,
-      weights: l.weights.map((w) => ({ name: w.weight, status: w.status, sourceShape: w.sourceShape, targetShape: w.targetShape, steps: w.steps.map((s) => s.detail), problem: w.problem ?? null })),
+      weights: l.weights.map((w) => ({
+        name: w.weight,
+        status: w.status,
+        sourceShape: w.sourceShape,
+        targetShape: w.targetShape,
+        steps: w.steps.map((s) => s.detail),
+        problem: w.problem ?? null,
+      })),
       problem: l.problem ?? null,
     })),
     coverage: plan.coverage,
@@ -66,21 +86,36 @@ export function mapJson(mapping: Mapping, plan: TransferPlan) {
   };
 }
 
-export async function runMap(sourcePath: string, targetPath: string, options: CliOptions, io: CliIo): Promise<void> {
+export async function runMap(
+  sourcePath: string,
+  targetPath: string,
+  options: CliOptions,
+  io: CliIo,
+): Promise<void> {
   const { session, source, target } = await openPair(sourcePath, targetPath, options);
   try {
     const matched = await session.autoMatch(startingMapping(options, [source.spec, target.spec]));
     const plan = await session.plan(matched.mapping);
     if (options.output) writeFileSync(options.output, serializeMapping(matched.mapping));
-    io.out(options.json ? JSON.stringify(mapJson(matched.mapping, plan)) : formatTransferReport(plan, { source: source.fileName, target: target.fileName }));
+    io.out(
+      options.json
+        ? JSON.stringify(mapJson(matched.mapping, plan))
+        : formatTransferReport(plan, { source: source.fileName, target: target.fileName }),
+    );
     if (options.output && !options.json) io.out(`\nmapping written to ${options.output}`);
   } finally {
     session.close();
   }
 }
 
-export async function runApply(sourcePath: string, targetPath: string, options: CliOptions, io: CliIo): Promise<void> {
-  if (!options.output) throw new GraftError('usage', 'apply needs -o OUT (the file to write: .h5, .weights.h5 or .keras)');
+export async function runApply(
+  sourcePath: string,
+  targetPath: string,
+  options: CliOptions,
+  io: CliIo,
+): Promise<void> {
+  if (!options.output)
+    throw new GraftError('usage', 'apply needs -o OUT (the file to write: .h5, .weights.h5 or .keras)');
   const { host, session, source, target } = await openPair(sourcePath, targetPath, options);
   try {
     const layout = layoutForFileName(options.output, target.spec);

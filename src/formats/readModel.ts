@@ -26,7 +26,8 @@ const CHOOSE = 'choose a Keras .h5, .weights.h5 or .keras file, or a model JSON 
 
 async function readText(host: H5Host, source: ByteSource): Promise<string> {
   const size = await host.sizeOf(source);
-  if (size > MAX_JSON_BYTES) throw new GraftError('not-keras', `${source.name}: ${size} bytes is far too large for a model JSON.`);
+  if (size > MAX_JSON_BYTES)
+    throw new GraftError('not-keras', `${source.name}: ${size} bytes is far too large for a model JSON.`);
   return new TextDecoder('utf-8').decode(await host.readRange(source, 0, size));
 }
 
@@ -38,9 +39,16 @@ export function detectHdf5Layout(reader: H5Reader): Hdf5Layout {
   const rootKeys = reader.keys('/');
   if (rootKeys.includes('model_weights') && reader.isGroup('model_weights')) return 'legacy-model';
   if (rootAttrs.includes('layer_names') || rootAttrs.includes('layer_names0')) return 'legacy-weights';
-  const native = rootKeys.some((k) => k === 'layers' || k === '_layer_checkpoint_dependencies' || k.startsWith('layers\\'));
+  const native = rootKeys.some(
+    (k) => k === 'layers' || k === '_layer_checkpoint_dependencies' || k.startsWith('layers\\'),
+  );
   if (native) return 'keras3-weights';
-  const found = rootKeys.length ? `groups/datasets ${rootKeys.slice(0, 6).map((k) => `"${k}"`).join(', ')}` : 'nothing at the root';
+  const found = rootKeys.length
+    ? `groups/datasets ${rootKeys
+        .slice(0, 6)
+        .map((k) => `"${k}"`)
+        .join(', ')}`
+    : 'nothing at the root';
   throw new GraftError(
     'not-keras',
     `${reader.label}: an HDF5 file, but not a Keras weight file (found ${found}; no layer_names, model_weights or layers/); ${CHOOSE}.`,
@@ -51,8 +59,16 @@ async function readArchitecture(host: H5Host, arch: ByteSource): Promise<Archite
   const head = await host.readRange(arch, 0, SNIFF_BYTES);
   const kind = sniffContainer(head);
   if (kind !== 'json') {
-    const what = kind === 'unknown' ? describeUnknownContent(head) : kind === 'empty' ? 'an empty file' : `a ${kind.toUpperCase()} file`;
-    throw new GraftError('not-keras', `${arch.name}: the architecture must be a model JSON (model.to_json()), but this is ${what}.`);
+    const what =
+      kind === 'unknown'
+        ? describeUnknownContent(head)
+        : kind === 'empty'
+          ? 'an empty file'
+          : `a ${kind.toUpperCase()} file`;
+    throw new GraftError(
+      'not-keras',
+      `${arch.name}: the architecture must be a model JSON (model.to_json()), but this is ${what}.`,
+    );
   }
   return parseModelJsonText(await readText(host, arch), arch.name);
 }
@@ -75,7 +91,10 @@ export async function readModel(host: H5Host, files: ModelFiles): Promise<OpenMo
       throw new GraftError('not-hdf5', `${source.name}: the file is empty; ${CHOOSE}.`);
     case 'json':
       if (architecture) {
-        throw new GraftError('usage', `${source.name} and ${arch!.name} are both JSON; give one weights file (.h5/.weights.h5/.keras) and at most one architecture JSON.`);
+        throw new GraftError(
+          'usage',
+          `${source.name} and ${arch!.name} are both JSON; give one weights file (.h5/.weights.h5/.keras) and at most one architecture JSON.`,
+        );
       }
       return readKerasJson(await readText(host, source), source.name);
     case 'zip':
@@ -93,10 +112,14 @@ export async function readModel(host: H5Host, files: ModelFiles): Promise<OpenMo
       } finally {
         mounted.release();
       }
-      if (layout === 'keras3-weights') return readKeras3Weights(host, source, { arch: architecture, label: source.name });
+      if (layout === 'keras3-weights')
+        return readKeras3Weights(host, source, { arch: architecture, label: source.name });
       return readLegacyH5(host, source, { arch: architecture, label: source.name });
     }
     default:
-      throw new GraftError('not-hdf5', `${source.name}: this is ${describeUnknownContent(head)}, not a Keras model file; ${CHOOSE}.`);
+      throw new GraftError(
+        'not-hdf5',
+        `${source.name}: this is ${describeUnknownContent(head)}, not a Keras model file; ${CHOOSE}.`,
+      );
   }
 }

@@ -31,12 +31,18 @@ export function hasHdf5Signature(bytes: Uint8Array, at: number): boolean {
 export function sniffContainer(head: Uint8Array): ContainerKind {
   if (head.length === 0) return 'empty';
   if (HDF5_SIGNATURE_OFFSETS.some((at) => hasHdf5Signature(head, at))) return 'hdf5';
-  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05) && (head[3] === 0x04 || head[3] === 0x06)) {
+  if (
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
+    (head[2] === 0x03 || head[2] === 0x05) &&
+    (head[3] === 0x04 || head[3] === 0x06)
+  ) {
     return 'zip';
   }
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3; // UTF-8 byte order mark
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09))
+    i++;
   if (head[i] === 0x7b || head[i] === 0x5b) return 'json';
   return 'unknown';
 }
@@ -56,4 +62,3 @@ export function describeUnknownContent(head: Uint8Array): string {
   if (sample.length > 0 && printable / sample.length > 0.95) return 'a text file';
   return 'an unrecognised binary file';
 }
-

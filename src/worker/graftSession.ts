@@ -16,7 +16,16 @@ import type { OpenModel } from '../formats/openModel';
 import { readModel, type ModelFiles } from '../formats/readModel';
 import type { ByteSource } from '../formats/source';
 import { layoutForFileName, writeModelFile } from '../formats/keras/write/writeModelFile';
-import type { ExportResult, LoadedSide, MatchSummary, ProgressCallback, SessionApi, Side, SideFiles, WeightPreview } from './sessionApi';
+import type {
+  ExportResult,
+  LoadedSide,
+  MatchSummary,
+  ProgressCallback,
+  SessionApi,
+  Side,
+  SideFiles,
+  WeightPreview,
+} from './sessionApi';
 import { TensorCache } from './tensorCache';
 
 interface OpenSide {
@@ -88,7 +97,9 @@ export class GraftSession implements SessionApi {
   /** Source values, cached: channel scores and previews read the same tensors again and again. */
   private readSource = (expr: TensorExpr): Promise<Tensor> => {
     const { source } = this.pair();
-    return this.cache.get(`s:${JSON.stringify(expr)}`, () => evaluateTensor(expr, { readSource: (p) => source.model.readDataset(p) }));
+    return this.cache.get(`s:${JSON.stringify(expr)}`, () =>
+      evaluateTensor(expr, { readSource: (p) => source.model.readDataset(p) }),
+    );
   };
 
   private evaluatePlanned(expr: TensorExpr): Promise<Tensor> {
@@ -116,13 +127,18 @@ export class GraftSession implements SessionApi {
     if (!weight) throw new GraftError('usage', `target layer ${targetLayer} has no weight #${weightIndex}`);
     const { source } = this.pair();
     const sourceWeight = weight.sourceLayer
-      ? source.model.spec.layers.find((l) => l.id === weight.sourceLayer)?.weights.find((w) => w.name === weight.sourceWeight)
+      ? source.model.spec.layers
+          .find((l) => l.id === weight.sourceLayer)
+          ?.weights.find((w) => w.name === weight.sourceWeight)
       : undefined;
     const [sourceValues, result] = await Promise.all([
       sourceWeight?.values ? this.readSource(sourceWeight.values) : Promise.resolve(null),
       weight.problem ? Promise.resolve(null) : this.evaluatePlanned(weight.expr),
     ]);
-    return { source: sourceValues ? tensorStats(sourceValues) : null, result: result ? tensorStats(result) : null };
+    return {
+      source: sourceValues ? tensorStats(sourceValues) : null,
+      result: result ? tensorStats(result) : null,
+    };
   }
 
   /** Writes the grafted target to a verified scratch file; the caller commits or reads it. */
@@ -133,9 +149,14 @@ export class GraftSession implements SessionApi {
   ): Promise<{ scratchPath: string; layout: OutputLayout; plan: TransferPlan; bytesWritten: number }> {
     const { target } = this.pair();
     const plan = await this.plan(mapping);
-    const blocking = plan.layers.flatMap((l) => l.weights.filter((w) => w.problem).map((w) => `${w.targetLayer}/${w.weight}: ${w.problem}`));
+    const blocking = plan.layers.flatMap((l) =>
+      l.weights.filter((w) => w.problem).map((w) => `${w.targetLayer}/${w.weight}: ${w.problem}`),
+    );
     if (blocking.length > 0) {
-      throw new GraftError('mapping', `cannot export while ${blocking.length} tensor(s) have problems, first: ${blocking[0]}`);
+      throw new GraftError(
+        'mapping',
+        `cannot export while ${blocking.length} tensor(s) have problems, first: ${blocking[0]}`,
+      );
     }
     const chosen = layout ?? layoutForFileName(target.fileName, target.model.spec);
     const byLayer = new Map(plan.layers.map((l) => [l.target, l.weights]));
@@ -153,7 +174,11 @@ export class GraftSession implements SessionApi {
     return { scratchPath: written.scratchPath, layout: chosen, plan, bytesWritten: written.bytesWritten };
   }
 
-  async exportWeights(mapping: Mapping, layout: OutputLayout | null, onProgress?: ProgressCallback): Promise<ExportResult> {
+  async exportWeights(
+    mapping: Mapping,
+    layout: OutputLayout | null,
+    onProgress?: ProgressCallback,
+  ): Promise<ExportResult> {
     const { target } = this.pair();
     const written = await this.writeTransfer(mapping, layout, onProgress);
     try {
@@ -166,7 +191,10 @@ export class GraftSession implements SessionApi {
 
   async report(mapping: Mapping): Promise<string> {
     const { source, target } = this.pair();
-    return formatTransferReport(await this.plan(mapping), { source: source.fileName, target: target.fileName });
+    return formatTransferReport(await this.plan(mapping), {
+      source: source.fileName,
+      target: target.fileName,
+    });
   }
 
   close(): void {

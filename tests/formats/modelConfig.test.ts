@@ -19,12 +19,23 @@ async function sharedConfigs(): Promise<{ file: string; json: Json; layerNames: 
   for (const dir of ['real', 'keras-apps']) {
     for (const f of readdirSync(resolve(SHARED, dir))) {
       const p = resolve(SHARED, dir, f);
-      if (f.endsWith('.json') && !f.includes('truth')) out.push({ file: f, json: JSON.parse(readFileSync(p, 'utf8')), layerNames: null });
-      else if (f.endsWith('.keras')) out.push({ file: f, json: JSON.parse(strFromU8(unzipSync(readFileSync(p))['config.json'])), layerNames: null });
+      if (f.endsWith('.json') && !f.includes('truth'))
+        out.push({ file: f, json: JSON.parse(readFileSync(p, 'utf8')), layerNames: null });
+      else if (f.endsWith('.keras'))
+        out.push({
+          file: f,
+          json: JSON.parse(strFromU8(unzipSync(readFileSync(p))['config.json'])),
+          layerNames: null,
+        });
       else if (f.endsWith('.h5')) {
         const r = new H5Reader(host.lib, p, f);
         const mc = r.stringAttr('/', 'model_config');
-        if (mc) out.push({ file: f, json: JSON.parse(mc), layerNames: r.stringListAttr('model_weights', 'layer_names') });
+        if (mc)
+          out.push({
+            file: f,
+            json: JSON.parse(mc),
+            layerNames: r.stringListAttr('model_weights', 'layer_names'),
+          });
         r.close();
       }
     }
@@ -35,66 +46,72 @@ async function sharedConfigs(): Promise<{ file: string; json: Json; layerNames: 
 function configLayerNames(json: Json): { name: string; className: string }[] {
   const cfg = json.config as unknown;
   const list = (Array.isArray(cfg) ? cfg : (cfg as Json).layers) as Json[];
-  return list.map((l) => ({ name: String(l.name ?? (l.config as Json).name), className: String(l.class_name) }));
+  return list.map((l) => ({
+    name: String(l.name ?? (l.config as Json).name),
+    className: String(l.class_name),
+  }));
 }
 
-describe.skipIf(!haveShared)('parseModelConfig on every shared fixture (skipped: ../shared/fixtures absent)', () => {
-  it('recomputes model.layers exactly as Keras wrote it, and as the h5 layer_names list it', async () => {
-    const configs = await sharedConfigs();
-    expect(configs.length).toBeGreaterThanOrEqual(20);
-    for (const { file, json, layerNames } of configs) {
+describe.skipIf(!haveShared)(
+  'parseModelConfig on every shared fixture (skipped: ../shared/fixtures absent)',
+  () => {
+    it('recomputes model.layers exactly as Keras wrote it, and as the h5 layer_names list it', async () => {
+      const configs = await sharedConfigs();
+      expect(configs.length).toBeGreaterThanOrEqual(20);
+      for (const { file, json, layerNames } of configs) {
+        const arch = parseModelConfig(json, file);
+        const top = arch.layers.filter((l) => l.path.length === 0).map((l) => l.name);
+        const expected = configLayerNames(json)
+          .filter((l) => !(arch.modelClass === 'Sequential' && l.className === 'InputLayer'))
+          .map((l) => l.name);
+        expect(top, file).toEqual(expected);
+        if (layerNames) expect(top, file).toEqual(layerNames);
+      }
+    });
+
+    it('recovers the Keras order from a shuffled Functional config', async () => {
+      const configs = await sharedConfigs();
+      const { file, json } = configs.find((c) => c.file === 'resmini_source.json')!;
+      const original = parseModelConfig(json, file).layers.map((l) => l.name);
+      const shuffled = structuredClone(json);
+      const layers = (shuffled.config as Json).layers as unknown[];
+      layers.reverse();
+      expect(parseModelConfig(shuffled, file).layers.map((l) => l.name)).toEqual(original);
+    });
+
+    it('normalises Keras 2 nested-model node offsets (shared siamese model called twice)', async () => {
+      const { file, json } = (await sharedConfigs()).find((c) => c.file.startsWith('change-detection'))!;
       const arch = parseModelConfig(json, file);
-      const top = arch.layers.filter((l) => l.path.length === 0).map((l) => l.name);
-      const expected = configLayerNames(json)
-        .filter((l) => !(arch.modelClass === 'Sequential' && l.className === 'InputLayer'))
-        .map((l) => l.name);
-      expect(top, file).toEqual(expected);
-      if (layerNames) expect(top, file).toEqual(layerNames);
-    }
-  });
+      const subtract = arch.layers.find((l) => l.name === 'subtract_55')!;
+      expect(subtract.inbound).toEqual([
+        [
+          { layer: 'model_117', node: 0, tensor: 0 },
+          { layer: 'model_117', node: 1, tensor: 0 },
+        ],
+      ]);
+      const inner = arch.layers.find((l) => l.name === 'model_117')!;
+      expect(inner.inbound.length).toBe(2);
+      expect(inner.children?.length).toBe(13);
+      expect(arch.layers.filter((l) => l.path[0] === 'model_117').length).toBe(13);
+    });
 
-  it('recovers the Keras order from a shuffled Functional config', async () => {
-    const configs = await sharedConfigs();
-    const { file, json } = configs.find((c) => c.file === 'resmini_source.json')!;
-    const original = parseModelConfig(json, file).layers.map((l) => l.name);
-    const shuffled = structuredClone(json);
-    const layers = (shuffled.config as Json).layers as unknown[];
-    layers.reverse();
-    expect(parseModelConfig(shuffled, file).layers.map((l) => l.name)).toEqual(original);
-  });
+    it('reads Keras 3 args/__keras_tensor__ nodes (residual Add has two inputs)', async () => {
+      const { file, json } = (await sharedConfigs()).find((c) => c.file === 'resmini_source.json')!;
+      const arch = parseModelConfig(json, file);
+      const add = arch.layers.find((l) => l.className === 'Add')!;
+      expect(add.inbound[0]).toHaveLength(2);
+      expect(arch.inputs).toEqual([{ layer: 'input_layer', node: 0, tensor: 0 }]);
+    });
 
-  it('normalises Keras 2 nested-model node offsets (shared siamese model called twice)', async () => {
-    const { file, json } = (await sharedConfigs()).find((c) => c.file.startsWith('change-detection'))!;
-    const arch = parseModelConfig(json, file);
-    const subtract = arch.layers.find((l) => l.name === 'subtract_55')!;
-    expect(subtract.inbound).toEqual([
-      [
-        { layer: 'model_117', node: 0, tensor: 0 },
-        { layer: 'model_117', node: 1, tensor: 0 },
-      ],
-    ]);
-    const inner = arch.layers.find((l) => l.name === 'model_117')!;
-    expect(inner.inbound.length).toBe(2);
-    expect(inner.children?.length).toBe(13);
-    expect(arch.layers.filter((l) => l.path[0] === 'model_117').length).toBe(13);
-  });
-
-  it('reads Keras 3 args/__keras_tensor__ nodes (residual Add has two inputs)', async () => {
-    const { file, json } = (await sharedConfigs()).find((c) => c.file === 'resmini_source.json')!;
-    const arch = parseModelConfig(json, file);
-    const add = arch.layers.find((l) => l.className === 'Add')!;
-    expect(add.inbound[0]).toHaveLength(2);
-    expect(arch.inputs).toEqual([{ layer: 'input_layer', node: 0, tensor: 0 }]);
-  });
-
-  it('reads a Keras 1 list-form Sequential', async () => {
-    const { file, json } = (await sharedConfigs()).find((c) => c.file === 'keras2cpp__my_nn_arch.json')!;
-    const arch = parseModelConfig(json, file);
-    expect(arch.modelClass).toBe('Sequential');
-    expect(arch.layers[0].className).toBe('Convolution2D');
-    expect(arch.layers[1].inbound).toEqual([[{ layer: arch.layers[0].name, node: 0, tensor: 0 }]]);
-  });
-});
+    it('reads a Keras 1 list-form Sequential', async () => {
+      const { file, json } = (await sharedConfigs()).find((c) => c.file === 'keras2cpp__my_nn_arch.json')!;
+      const arch = parseModelConfig(json, file);
+      expect(arch.modelClass).toBe('Sequential');
+      expect(arch.layers[0].className).toBe('Convolution2D');
+      expect(arch.layers[1].inbound).toEqual([[{ layer: arch.layers[0].name, node: 0, tensor: 0 }]]);
+    });
+  },
+);
 
 describe('parseModelConfig errors', () => {
   it('says when JSON is not a Keras model', () => {

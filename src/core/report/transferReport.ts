@@ -5,7 +5,17 @@ import type { TransferPlan, WeightStatus } from '../../model/plan';
 
 const shape = (s: number[] | null) => (s ? (s.length ? s.join('x') : 'scalar') : '-');
 
-const STATUS_ORDER: WeightStatus[] = ['copied', 'reshaped', 'converted', 'sliced', 'padded', 'adapted', 'kept-initial', 'zeroed', 'missing'];
+const STATUS_ORDER: WeightStatus[] = [
+  'copied',
+  'reshaped',
+  'converted',
+  'sliced',
+  'padded',
+  'adapted',
+  'kept-initial',
+  'zeroed',
+  'missing',
+];
 
 export function formatTransferReport(plan: TransferPlan, files: { source: string; target: string }): string {
   const lines: string[] = [];
@@ -21,20 +31,28 @@ export function formatTransferReport(plan: TransferPlan, files: { source: string
   lines.push('');
   const targetWidth = Math.min(40, Math.max(12, ...plan.layers.map((l) => l.target.length)));
   const sourceWidth = Math.min(40, Math.max(12, ...plan.layers.map((l) => (l.source ?? '(none)').length)));
-  lines.push(`${'target layer'.padEnd(targetWidth)}  <- ${'source layer'.padEnd(sourceWidth)}  origin       conf`);
+  lines.push(
+    `${'target layer'.padEnd(targetWidth)}  <- ${'source layer'.padEnd(sourceWidth)}  origin       conf`,
+  );
   for (const layer of plan.layers) {
     const origin = (layer.origin ?? '-').padEnd(11);
     const confidence = layer.source ? layer.confidence.toFixed(2) : '   -';
-    lines.push(`${layer.target.padEnd(targetWidth)}  <- ${(layer.source ?? '(none)').padEnd(sourceWidth)}  ${origin}  ${confidence}`);
+    lines.push(
+      `${layer.target.padEnd(targetWidth)}  <- ${(layer.source ?? '(none)').padEnd(sourceWidth)}  ${origin}  ${confidence}`,
+    );
     if (layer.problem) lines.push(`    ! ${layer.problem}`);
     for (const w of layer.weights) {
       const from = w.sourceShape ? `${shape(w.sourceShape)} -> ` : '';
       const steps = w.steps.map((s) => s.detail).join('; ');
-      lines.push(`    ${w.weight.padEnd(18)} ${from}${shape(w.targetShape).padEnd(14)} ${w.status}${steps ? `: ${steps}` : ''}`);
+      lines.push(
+        `    ${w.weight.padEnd(18)} ${from}${shape(w.targetShape).padEnd(14)} ${w.status}${steps ? `: ${steps}` : ''}`,
+      );
       if (w.problem) lines.push(`      ! ${w.problem}`);
     }
   }
-  if (plan.unmatched.length > 0) lines.push('', `target layers without a source (${plan.unmatched.length}): ${plan.unmatched.join(', ')}`);
-  if (plan.unusedSource.length > 0) lines.push(`source layers not used (${plan.unusedSource.length}): ${plan.unusedSource.join(', ')}`);
+  if (plan.unmatched.length > 0)
+    lines.push('', `target layers without a source (${plan.unmatched.length}): ${plan.unmatched.join(', ')}`);
+  if (plan.unusedSource.length > 0)
+    lines.push(`source layers not used (${plan.unusedSource.length}): ${plan.unusedSource.join(', ')}`);
   return lines.join('\n');
 }
