@@ -31,6 +31,7 @@ import {
   selectChannels,
   type AxisSelection,
   type ChannelSelection,
+  type GroupSelection,
   type PairedSource,
 } from '../prune/selectChannels';
 import { asTargetExpr, elementCount } from '../tensor';
@@ -163,6 +164,20 @@ export async function planTransfer(
     ...(options.readSource ? { readSource: options.readSource } : {}),
     replicate: { pick: options.replicate?.pick ?? 'first', seed: options.replicate?.seed ?? 0 },
   });
+  const flattenChangeOf = new Map<string, string>();
+  for (const axis of selection.axes)
+    if (axis.flattenChange && !flattenChangeOf.has(axis.layer))
+      flattenChangeOf.set(axis.layer, axis.flattenChange);
+  // Classifier heads whose class count changes, by the layers that produce them.
+  const headGroupsOf = new Map<string, GroupSelection[]>();
+  for (const member of groups.members) {
+    if (member.role !== 'producer' || member.space.kind !== 'group') continue;
+    const group = selection.groups[member.space.group];
+    if (!group?.head || group.rule === 'same' || group.rule === null) continue;
+    const known = headGroupsOf.get(member.layer) ?? [];
+    if (!known.includes(group)) known.push(group);
+    headGroupsOf.set(member.layer, known);
+  }
   const axisSelections = new Map<string, AxisSelection>(
     selection.axes.map((axis) => [axisSelectionKey(axis.layer, axis.weight, axis.axis), axis]),
   );
@@ -282,21 +297,8 @@ export async function planTransfer(
       for (const weight of layer.weights) outcomes.push(unlinkedOutcome(layer, weight, why));
     } else {
       const choice = choiceOf(layer.id);
-      const layerSelections = selection.axes.filter((axis) => axis.layer === layer.id);
-      const flattenChange = layerSelections.find((axis) => axis.flattenChange)?.flattenChange ?? null;
-      const headGroups = selection.groups.filter(
-        (group) =>
-          group.head &&
-          group.rule !== 'same' &&
-          group.rule !== null &&
-          groups.members.some(
-            (member) =>
-              member.layer === layer.id &&
-              member.role === 'producer' &&
-              member.space.kind === 'group' &&
-              member.space.group === group.group,
-          ),
-      );
+      const flattenChange = flattenChangeOf.get(layer.id) ?? null;
+      const headGroups = headGroupsOf.get(layer.id) ?? [];
       const everyWeightHasValue = layer.weights.every((weight) => weight.values !== null);
       const headMode = choice.head ?? (everyWeightHasValue ? 'target' : 'first');
       const keepsOwn =

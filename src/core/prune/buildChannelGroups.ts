@@ -239,11 +239,17 @@ export function buildChannelGroups(
     space: mapSpaceGroups(member.space, renumber),
   }));
   const roots = [...numbering.entries()].sort((a, b) => a[1] - b[1]).map(([root]) => root);
+  const directOf = new Map<number, ChannelMember[]>();
+  const anywhereOf = new Map<number, ChannelMember[]>();
+  for (const member of finalMembers) {
+    if (member.space.kind === 'group')
+      directOf.set(member.space.group, [...(directOf.get(member.space.group) ?? []), member]);
+    for (const group of new Set(groupsIn(member.space)))
+      anywhereOf.set(group, [...(anywhereOf.get(group) ?? []), member]);
+  }
   const groups: ChannelGroup[] = roots.map((root, id) => {
-    const direct = finalMembers.filter(
-      (member) => member.space.kind === 'group' && member.space.group === id,
-    );
-    const anywhere = finalMembers.filter((member) => groupsIn(member.space).includes(id));
+    const direct = directOf.get(id) ?? [];
+    const anywhere = anywhereOf.get(id) ?? [];
     const layers = [...new Set((direct.length > 0 ? direct : anywhere).map((member) => member.layer))];
     return {
       id,

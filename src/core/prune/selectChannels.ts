@@ -106,12 +106,10 @@ function mostCommon(values: number[]): number | null {
   return best;
 }
 
-function widthFromMembers(facts: MemberFacts[], group: number, side: 'target' | 'source'): number | null {
+function widthFromMembers(direct: MemberFacts[], side: 'target' | 'source'): number | null {
   for (const role of ROLE_PRIORITY) {
-    const sizes = facts
-      .filter(
-        (f) => f.member.role === role && f.member.space.kind === 'group' && f.member.space.group === group,
-      )
+    const sizes = direct
+      .filter((f) => f.member.role === role)
       .map((f) => (side === 'target' ? f.targetSize : f.sourceSize))
       .filter((size): size is number => size !== null);
     if (sizes.length > 0) return mostCommon(sizes);
@@ -143,8 +141,19 @@ export async function selectChannels(
   });
 
   // 2. Group widths: from the producers first, then pass-through layers, then readers.
-  const targetWidths = groups.groups.map((group) => widthFromMembers(facts, group.id, 'target'));
-  const sourceWidths = groups.groups.map((group) => widthFromMembers(facts, group.id, 'source'));
+  const directMembers = new Map<number, MemberFacts[]>();
+  for (const fact of facts) {
+    if (fact.member.space.kind !== 'group') continue;
+    const list = directMembers.get(fact.member.space.group) ?? [];
+    list.push(fact);
+    directMembers.set(fact.member.space.group, list);
+  }
+  const targetWidths = groups.groups.map((group) =>
+    widthFromMembers(directMembers.get(group.id) ?? [], 'target'),
+  );
+  const sourceWidths = groups.groups.map((group) =>
+    widthFromMembers(directMembers.get(group.id) ?? [], 'source'),
+  );
   const targetWidth = (group: number): number | null => targetWidths[group] ?? null;
   const sourceWidth = (group: number): number | null => sourceWidths[group] ?? null;
 
@@ -212,11 +221,19 @@ export async function selectChannels(
     return pending;
   };
 
+  const factsOfGroup = new Map<number, MemberFacts[]>();
+  for (const fact of facts) {
+    for (const group of new Set(groupsIn(fact.space))) {
+      const list = factsOfGroup.get(group) ?? [];
+      list.push(fact);
+      factsOfGroup.set(group, list);
+    }
+  }
   const groupSelections: GroupSelection[] = [];
   for (const group of groups.groups) {
     const tw = targetWidth(group.id);
     const sw = sourceWidth(group.id);
-    const inGroup = facts.filter((fact) => groupsIn(fact.space).includes(group.id));
+    const inGroup = factsOfGroup.get(group.id) ?? [];
     const producers = inGroup.filter((fact) => fact.member.role === 'producer');
     const head =
       group.terminal &&
@@ -364,6 +381,15 @@ export async function selectChannels(
   // 5. Member axes: the group's map through the member's space, or a selection of its own.
   const groupMap = (group: number): number[] | null => groupSelections[group]?.map ?? null;
   const axes: AxisSelection[] = [];
+  // Weights of one layer on the same channels (a BatchNorm's four) share a selection of their own.
+  const ownKey = (fact: MemberFacts): string =>
+    `${fact.member.layer}\u0000${fact.member.role}\u0000${JSON.stringify(fact.space)}`;
+  const factsOfLayer = new Map<string, MemberFacts[]>();
+  for (const fact of facts) {
+    const list = factsOfLayer.get(fact.member.layer) ?? [];
+    list.push(fact);
+    factsOfLayer.set(fact.member.layer, list);
+  }
   const ownSelections = new Map<
     string,
     Promise<{ map: number[]; detail: string; fill: 'zeros' | 'target' }>
@@ -412,16 +438,12 @@ export async function selectChannels(
       // Same size but not the group's channels (e.g. the source fed it from elsewhere): keep as is.
       continue;
     }
-    const key = `${member.layer}\u0000${member.role}\u0000${JSON.stringify(fact.space)}`;
+    const key = ownKey(fact);
     let pending = ownSelections.get(key);
     if (!pending) {
       pending = ownSelection(
         fact,
-        facts.filter(
-          (other) =>
-            other.member.layer === member.layer &&
-            `${other.member.layer}\u0000${other.member.role}\u0000${JSON.stringify(other.space)}` === key,
-        ),
+        (factsOfLayer.get(member.layer) ?? []).filter((other) => ownKey(other) === key),
       );
       ownSelections.set(key, pending);
     }
