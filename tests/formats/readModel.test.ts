@@ -81,3 +81,16 @@ describe('content decides, not the file name', () => {
     ).rejects.toThrow(/b\.txt: the architecture must be a model JSON/);
   });
 });
+
+describe.skipIf(!bad.dir)('undecodable compression is refused when the file is opened', () => {
+  it('an LZF-compressed weights file fails at readModel, before any tensor is read', async () => {
+    const host = await createNodeH5Host();
+    const file = path.join(bad.dir!, 'lzf_weights.h5');
+    await expect(
+      readModel(host, { weights: { kind: 'path', path: file, name: 'lzf_weights.h5' } }),
+    ).rejects.toMatchObject({
+      code: 'unsupported-filter',
+      message: expect.stringMatching(/^lzf_weights\.h5: .* lzf filter/),
+    });
+  });
+});

@@ -257,6 +257,16 @@ export class H5Reader {
           `${this.label}: ${path} holds ${ds.dtype} values, which are not numeric weights.`,
         );
       }
+      // Checked with the header, so a file we cannot decode is refused when it is opened, not at export.
+      const filters = this.guard(`reading filters of ${path}`, () => ds.filters);
+      for (const f of filters) {
+        if (!BUILT_IN_FILTERS.has(f.id)) {
+          throw new GraftError(
+            'unsupported-filter',
+            `${this.label}: ${path} is compressed with the ${f.name || `#${f.id}`} filter (id ${f.id}), which this tool cannot decode; re-save it without compression (h5py: compression=None or 'gzip').`,
+          );
+        }
+      }
       const shape = meta.shape ?? [];
       return { path, shape, dtype, byteSize: meta.size * shape.reduce((a, b) => a * b, 1) };
     });
@@ -265,16 +275,6 @@ export class H5Reader {
   /** Full values of a dataset, raw little-endian bits (float16 stays as Uint16Array bits). */
   read(path: string): Tensor {
     const info = this.datasetInfo(path);
-    const ds = this.entity(path) as Dataset;
-    const filters = this.guard(`reading filters of ${path}`, () => ds.filters);
-    for (const f of filters) {
-      if (!BUILT_IN_FILTERS.has(f.id)) {
-        throw new GraftError(
-          'unsupported-filter',
-          `${this.label}: ${path} is compressed with the ${f.name || `#${f.id}`} filter (id ${f.id}), which this tool cannot decode; re-save it without compression (h5py: compression=None or 'gzip').`,
-        );
-      }
-    }
     const module = this.lib.Module;
     const nbytes = info.byteSize;
     if (nbytes === 0)
