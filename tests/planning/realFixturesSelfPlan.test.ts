@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAPPING_VERSION, type ModelSpec } from '../../src/model';
+import { MAPPING_VERSION, type Mapping, type ModelSpec } from '../../src/model';
 import { buildLayerGraph, successorsOf } from '../../src/core/graph';
 import { planTransfer } from '../../src/core/plan';
 import { buildChannelGroups } from '../../src/core/prune';
@@ -33,7 +33,7 @@ async function openFile(file: string): Promise<OpenModel> {
   return model;
 }
 
-function selfMapping(spec: ModelSpec) {
+function selfMapping(spec: ModelSpec): Mapping {
   const links = spec.layers
     .filter((layer) => layer.weights.length > 0)
     .map((layer) => ({
