@@ -260,6 +260,14 @@ describe('axis roles', () => {
     ]);
   });
 
+  it('a Reshape to (1, 1, C) keeps channels (squeeze-and-excitation); other reshapes are opaque', () => {
+    expect(layerChannelsOf(layer('Reshape', [], { target_shape: [1, 1, 32] })).flow).toEqual({
+      kind: 'same',
+    });
+    expect(layerChannelsOf(layer('Reshape', [], { target_shape: [4, 8] })).flow).toEqual({ kind: 'opaque' });
+    expect(layerChannelsOf(layer('Lambda', [])).flow).toEqual({ kind: 'opaque' });
+  });
+
   it('aligns a Conv2DTranspose kernel to a Conv2D kernel by role', () => {
     const conv = layerChannelsOf(layer('Conv2D', [['kernel', [3, 3, 8, 16]]])).roles[0];
     const transpose = layerChannelsOf(layer('Conv2DTranspose', [['kernel', [3, 3, 16, 8]]])).roles[0];

@@ -231,6 +231,20 @@ function concatIsOnChannels(layer: LayerSpec): boolean {
   return first === null || axis === first.length - 1 || axis === 1;
 }
 
+/**
+ * A Reshape to (1, ..., 1, C) — the squeeze-and-excitation pattern after global pooling — keeps the
+ * channels on the last axis; any other Reshape may move them.
+ */
+function reshapeKeepsChannels(layer: LayerSpec): boolean {
+  const shape = layer.config?.target_shape;
+  if (!Array.isArray(shape) || shape.length === 0) return false;
+  return (
+    shape.slice(0, -1).every((size) => size === 1) &&
+    typeof shape[shape.length - 1] === 'number' &&
+    shape[shape.length - 1] > 0
+  );
+}
+
 function kernelRoles(rank: number, inAxis: number, outAxis: number): AxisRole[] {
   return Array.from({ length: rank }, (_, axis): AxisRole => {
     if (axis === inAxis) return { kind: 'in' };
@@ -283,6 +297,9 @@ export function layerChannelsOf(layer: LayerSpec): LayerChannels {
       flow: { kind: 'expand', expand: { factor: null, layout: 'inner' } },
       roles: [],
     };
+  }
+  if (effectiveClass === 'Reshape' && weights.length === 0 && reshapeKeepsChannels(layer)) {
+    return { family: 'passthrough', effectiveClass, flow: { kind: 'same' }, roles: [] };
   }
   if (PASSTHROUGH_CLASSES.has(effectiveClass) && weights.length === 0) {
     return { family: 'passthrough', effectiveClass, flow: { kind: 'same' }, roles: [] };
@@ -401,6 +418,5 @@ export function layerChannelsOf(layer: LayerSpec): LayerChannels {
       roles: recurrentRoles(layer, gates),
     };
   }
-  if (PASSTHROUGH_CLASSES.has(effectiveClass)) return opaque();
   return opaque();
 }

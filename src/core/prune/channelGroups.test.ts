@@ -174,6 +174,24 @@ describe('buildChannelGroups', () => {
     ]);
   });
 
+  it('squeeze-and-excitation: the excitation output and the squeeze input share the block channels', () => {
+    const net = new NetworkSpec();
+    net.input('img');
+    net.conv('conv', 'img', 3, 3, 16);
+    net.plain('squeeze', 'GlobalAveragePooling2D', ['conv']);
+    net.plain('se_reshape', 'Reshape', ['squeeze'], { target_shape: [1, 1, 16] });
+    net.conv('se_reduce', 'se_reshape', 1, 16, 4);
+    net.conv('se_expand', 'se_reduce', 1, 4, 16);
+    net.plain('excite', 'Multiply', ['conv', 'se_expand']);
+    net.conv('project', 'excite', 1, 16, 8);
+    const groups = buildChannelGroups(net.build(['project']));
+    const block = groupOf(groups, 'conv', 0, 3);
+    expect(groupOf(groups, 'se_reduce', 0, 2)).toBe(block);
+    expect(groupOf(groups, 'se_expand', 0, 3)).toBe(block);
+    expect(groupOf(groups, 'project', 0, 2)).toBe(block);
+    expect(groupOf(groups, 'se_reduce', 0, 3)).not.toBe(block);
+  });
+
   it('a weights-only file is a chain: BN passes channels through to the next weighted layer', () => {
     const net = new NetworkSpec();
     net.input('img');
