@@ -3,7 +3,7 @@ import type { ModelSpec, Tensor, TensorExpr } from '../../model';
 import { NetworkSpec, asWeightsOnly } from '../../../tests/planning/networkSpecs';
 import { buildChannelGroups, type ChannelGroups } from './buildChannelGroups';
 import { selectChannels, type ChannelSelection, type SelectionOptions } from './selectChannels';
-import { chooseChannels } from './chooseChannels';
+import { axisSums, chooseChannels } from './chooseChannels';
 
 /** Group ids of each member axis, as `layer.weight[axis] -> space`. */
 function membership(groups: ChannelGroups, model: ModelSpec): Record<string, string> {
@@ -67,6 +67,20 @@ describe('chooseChannels', () => {
     expect(chooseChannels('uniform', 8, 4, null)).toEqual([0, 2, 4, 6]);
     expect(chooseChannels('uniform', 10, 3, null)).toEqual([0, 3, 6]);
     expect(chooseChannels('l1', 4, 2, null)).toEqual([0, 1]);
+  });
+});
+
+describe('axisSums', () => {
+  it('sums |x| or x² over every other axis', () => {
+    const t: Tensor = {
+      shape: [2, 2, 2],
+      dtype: 'float32',
+      data: Float32Array.from([1, -2, 3, -4, 5, -6, 7, -8]),
+    };
+    expect(Array.from(axisSums(t, 0, 'l1'))).toEqual([10, 26]);
+    expect(Array.from(axisSums(t, 1, 'l1'))).toEqual([14, 22]);
+    expect(Array.from(axisSums(t, 2, 'l1'))).toEqual([16, 20]);
+    expect(Array.from(axisSums(t, 2, 'l2'))).toEqual([1 + 9 + 25 + 49, 4 + 16 + 36 + 64]);
   });
 });
 

@@ -34,10 +34,16 @@ export function axisSums(tensor: Tensor, axis: number, norm: 'l1' | 'l2'): Float
   for (let a = axis + 1; a < shape.length; a++) inner *= shape[a];
   const values = readNumbers(tensor);
   const sums = new Float64Array(length);
-  for (let i = 0; i < values.length; i++) {
-    const position = Math.floor(i / inner) % length;
-    const x = values[i];
-    sums[position] += norm === 'l1' ? Math.abs(x) : x * x;
+  const outer = length === 0 || inner === 0 ? 0 : values.length / (length * inner);
+  for (let o = 0, i = 0; o < outer; o++) {
+    for (let position = 0; position < length; position++) {
+      let sum = 0;
+      for (let end = i + inner; i < end; i++) {
+        const x = values[i];
+        sum += norm === 'l1' ? Math.abs(x) : x * x;
+      }
+      sums[position] += sum;
+    }
   }
   return sums;
 }
