@@ -471,7 +471,7 @@ export async function planTransfer(
   const unusedSource = source.layers
     .filter((layer) => layer.weights.length > 0 && !linkedSources.has(layer.id))
     .map((layer) => layer.id);
-  for (const problem of groups.problems) problems.push(problem);
+  for (const problem of selection.problems) problems.push(problem);
 
   return {
     layers: layerPlans,

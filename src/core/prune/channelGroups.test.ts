@@ -188,6 +188,32 @@ describe('buildChannelGroups', () => {
     ]);
   });
 
+  it('a frozen group that changes width is a problem; each of its layers is adapted alone', async () => {
+    const build = (c: number) => {
+      const net = new NetworkSpec();
+      net.input('img');
+      net.conv('a', 'img', 1, 3, c);
+      net.conv('b', 'img', 1, 3, c);
+      net.plain('cat', 'Concatenate', ['a', 'b']);
+      net.conv('c', 'img', 1, 3, 2 * c);
+      net.plain('add', 'Add', ['cat', 'c']);
+      net.conv('d', 'add', 1, 2 * c, 4);
+      return net.build(['d']);
+    };
+    const source = build(4);
+    const target = build(2);
+    const selection = await selectChannels(
+      buildChannelGroups(target),
+      sourceOptions(source, target, new Map(), { readSource: undefined }),
+    );
+    expect(selection.problems).toEqual([
+      'channels a (4 -> 2) are joined in a way graft cannot keep consistent; each layer is adapted alone',
+      'channels b (4 -> 2) are joined in a way graft cannot keep consistent; each layer is adapted alone',
+      'channels c (8 -> 4) are joined in a way graft cannot keep consistent; each layer is adapted alone',
+    ]);
+    expect(axisOf(selection, 'a', 0, 3)).toMatchObject({ map: [0, 1], coupled: false });
+  });
+
   it('squeeze-and-excitation: the excitation output and the squeeze input share the block channels', () => {
     const net = new NetworkSpec();
     net.input('img');

@@ -77,7 +77,10 @@ export interface ChannelSelection {
   groups: GroupSelection[];
   /** Only axes whose map is not the identity. */
   axes: AxisSelection[];
+  /** How rules were applied (fallbacks): for reports. */
   notes: string[];
+  /** Widths that change where graft cannot keep channels consistent: the result is likely wrong. */
+  problems: string[];
 }
 
 export const axisSelectionKey = (layer: string, weight: number, axis: number): string =>
@@ -122,6 +125,7 @@ export async function selectChannels(
   options: SelectionOptions,
 ): Promise<ChannelSelection> {
   const notes: string[] = [];
+  const problems: string[] = [];
   const layersById = new Map(options.target.layers.map((layer) => [layer.id, layer]));
   const labelOf = (group: number): string => groups.groups[group]?.label ?? `group ${group}`;
 
@@ -265,7 +269,7 @@ export async function selectChannels(
       continue;
     }
     if (group.frozen) {
-      notes.push(
+      problems.push(
         `channels ${group.label} (${sw} -> ${tw}) are joined in a way graft cannot keep consistent; each layer is adapted alone`,
       );
       groupSelections.push({
@@ -507,5 +511,5 @@ export async function selectChannels(
     return { map: kept, detail: `keep ${targetSize} of ${sourceSize} by ${rule} (${why})`, fill: 'zeros' };
   }
 
-  return { groups: groupSelections, axes, notes: [...new Set(notes)] };
+  return { groups: groupSelections, axes, notes: [...new Set(notes)], problems };
 }
