@@ -14,12 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { ensureInputs } from './bench/benchInputs.mjs';
 import { h5pyVersions, runGraft, runH5py, runStartup } from './bench/childRuns.mjs';
-import { median, summarise } from './bench/benchStats.mjs';
+import { summarise } from './bench/benchStats.mjs';
 import { renderTables } from './bench/benchTable.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bigDir = path.join(root, '.fixtures', 'big');
 const outDir = path.join(bigDir, 'out');
+const scratchDir = path.join(outDir, 'tmp');
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -127,7 +128,7 @@ function modelRows(model, entry) {
     measureRow({
       model,
       label: `convert legacy .h5 -> ${path.basename(convertOut).replace(`${model}.converted`, '')} (h5py: copy every dataset)`,
-      graft: () => runGraft('convert', [legacy, convertOut]),
+      graft: () => runGraft('convert', [legacy, convertOut], scratchDir),
       h5py: () => runH5py('copy', [legacy, copyOut]),
       memory: true,
     }),
@@ -136,33 +137,29 @@ function modelRows(model, entry) {
 }
 
 function measureTransfer(model, entry) {
-  const runs = [];
-  for (let k = 0; k < repetitions; k++) {
-    runs.push(
-      runGraft('transfer', [
-        path.join(bigDir, entry.files.source_h5.name),
-        path.join(bigDir, entry.files.target_h5.name),
-        path.join(outDir, `${model}.grafted.h5`),
-      ]),
-    );
+  const source = path.join(bigDir, entry.files.source_h5.name);
+  const target = path.join(bigDir, entry.files.target_h5.name);
+  const output = path.join(outDir, `${model}.grafted.h5`);
+  const fresh = () => {
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
+  };
+  const runs = [];
+  for (let k = 0; k < repetitions; k++) {
+    runs.push(runGraft('apply', [source, target, output], scratchDir));
+    fresh();
   }
-  const phase = (name) => median(runs.map((r) => r.detail.phases[name]));
+  // One extra run through GraftSession step by step says where the time goes.
+  const breakdown = runGraft('transfer-phases', [source, target, output], scratchDir);
+  fresh();
   const result = {
     model,
-    ms: median(runs.map((r) => r.ms)),
-    msAll: runs.map((r) => Math.round(r.ms)),
-    phases: {
-      readMs: phase('readMs'),
-      matchMs: phase('matchMs'),
-      planMs: phase('planMs'),
-      writeMs: phase('writeMs'),
-    },
-    maxRssKiB: median(runs.map((r) => r.maxRssKiB)),
-    detail: runs[0].detail,
+    ...summarise(runs),
+    phases: breakdown.detail.phases,
+    breakdownMs: breakdown.ms,
+    detail: { ...breakdown.detail, wrote: runs[0].detail.wrote },
   };
-  log(`  ${model} transfer: ${Math.round(result.ms)} ms`);
+  log(`  ${model} graft apply: ${Math.round(result.ms)} ms`);
   return result;
 }
 

@@ -54,6 +54,10 @@ export function ensureInputs({ root, dir, models, generator, log }) {
   const started = Date.now();
   let python = SYSTEM_PYTHON;
   let chosen = generator ?? 'keras';
+  if (chosen === 'keras' && process.env.GRAFT_SKIP_KERAS === '1') {
+    log('inputs: GRAFT_SKIP_KERAS=1, so h5py random weights instead of real Keras');
+    chosen = 'h5py';
+  }
   if (chosen === 'keras') {
     const found = kerasPython(root, log);
     if (found.python) python = found.python;

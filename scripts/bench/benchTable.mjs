@@ -78,16 +78,17 @@ function transferTable(results) {
   const lines = [
     row([
       'model',
-      'total',
+      'graft apply',
+      'peak RSS',
+      'breakdown run',
       'read both',
       'autoMatch',
-      'planTransfer',
-      'write + verify',
-      'peak RSS',
+      'plan',
+      'write + verify + rename',
       'links',
       'weights by status',
     ]),
-    row(Array(9).fill('---')),
+    row(Array(10).fill('---')),
   ];
   for (const t of results.transfers) {
     const counts = Object.entries(t.detail.counts)
@@ -98,11 +99,12 @@ function transferTable(results) {
       row([
         t.model,
         formatMs(t.ms),
+        formatMiB(mib(t.maxRssKiB)),
+        formatMs(t.breakdownMs),
         formatMs(t.phases.readMs),
         formatMs(t.phases.matchMs),
         formatMs(t.phases.planMs),
         formatMs(t.phases.writeMs),
-        formatMiB(mib(t.maxRssKiB)),
         String(t.detail.links),
         counts,
       ]),
@@ -123,7 +125,7 @@ export function renderTables(results) {
     '',
     memoryTable(results),
     '',
-    '### Transfer (`graft apply` path: read source + target, autoMatch, planTransfer, write, verify, rename)',
+    '### Transfer: `graft apply SOURCE TARGET -o OUT.h5` in-process (read both, autoMatch, plan, write, verify, rename)',
     '',
     transferTable(results),
     '',

@@ -2,6 +2,7 @@
 // h5py through h5pyReference.py with the Debian python (h5py 3.7 / HDF5 1.10.8, as in h5wasm-notes).
 
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,13 +23,24 @@ function parseLast(run, what) {
   }
 }
 
-function spawn(command, args) {
-  return spawnSync(command, args, { encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+function spawn(command, args, env = process.env) {
+  return spawnSync(command, args, {
+    encoding: 'utf8',
+    timeout: TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+    env,
+  });
 }
 
-export function runGraft(task, args) {
+/**
+ * `scratchDir` becomes the child's TMPDIR: the Node host makes a scratch folder per process there,
+ * and the caller removes it with the outputs instead of leaving one empty folder per run in /tmp.
+ */
+export function runGraft(task, args, scratchDir) {
+  const env = scratchDir ? { ...process.env, TMPDIR: scratchDir } : process.env;
+  if (scratchDir) mkdirSync(scratchDir, { recursive: true });
   return parseLast(
-    spawn(process.execPath, [path.join(here, 'runMeasure.mjs'), task, ...args]),
+    spawn(process.execPath, [path.join(here, 'runMeasure.mjs'), task, ...args], env),
     `graft ${task} ${args.join(' ')}`,
   );
 }

@@ -8,10 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { createNodeH5Host } from '../../src/formats/h5/nodeH5Host';
 import { autoMatch } from '../../src/core/match';
-import { convertFile } from './convertFile';
+import { runCli } from './cliInProcess';
 import { listModel, readAllTensors } from './modelReads';
 import { syntheticPair } from './syntheticNetworks';
-import { transferFiles } from './transferFiles';
+import { transferPhases } from './transferPhases';
 
 type Task = (args: string[]) => Promise<unknown>;
 
@@ -38,9 +38,12 @@ const tasks: Record<string, Task> = {
   'read-all': ([path]) => readAllTensors(host, path),
   // The floor: the whole file into memory with one call.
   'read-file': async ([path]) => ({ bytes: readFileSync(path).byteLength }),
-  // Outputs are left for the caller to remove, outside the timed work.
-  convert: ([source, output]) => convertFile(host, source, output),
-  transfer: ([source, target, output]) => transferFiles(host, source, target, output),
+  // `graft convert` / `graft apply` through the CLI's main(); outputs are left for the caller to remove,
+  // outside the timed work.
+  convert: ([source, output]) => runCli(['convert', source, output]),
+  apply: ([source, target, output]) => runCli(['apply', source, target, '-o', output]),
+  // The same transfer through GraftSession step by step, for the phase breakdown.
+  'transfer-phases': ([source, target, output]) => transferPhases(source, target, output),
   // The matcher alone; its own clock excludes building the specs.
   align: async ([layers]) => alignSynthetic(Number(layers ?? 1000)),
 };
