@@ -85,17 +85,16 @@ function modelRows(model, entry) {
   const file = (key) => path.join(bigDir, entry.files[key].name);
   const legacy = file('source_h5');
   const keras3 = file('source_weights_h5');
+  const byKeras = entry.generator === 'keras';
   // Without an architecture (h5py fallback) a Keras 3 .weights.h5 cannot be written; convert to legacy.
-  const convertOut = path.join(
-    outDir,
-    entry.generator === 'keras' ? `${model}.converted.weights.h5` : `${model}.converted.h5`,
-  );
+  const convertOut = path.join(outDir, byKeras ? `${model}.converted.weights.h5` : `${model}.converted.h5`);
   const copyOut = path.join(outDir, `${model}.h5py-copy.h5`);
-  const keras3Label = entry.generator === 'keras' ? 'Keras 3 .weights.h5' : 'second legacy .h5';
+  const legacyLabel = byKeras ? 'legacy .h5 (model.save)' : 'legacy weights-only .h5 (h5py fallback)';
+  const keras3Label = byKeras ? 'Keras 3 .weights.h5' : 'second legacy .h5 (h5py fallback)';
   for (const f of [legacy, keras3, file('target_h5')]) warmPageCache(f);
   const rows = [];
   for (const [which, p] of [
-    ['legacy .h5 (model.save)', legacy],
+    [legacyLabel, legacy],
     [keras3Label, keras3],
   ]) {
     rows.push(
