@@ -5,6 +5,7 @@
 // only when a measurement fails or Graft and h5py disagree about what the file holds.
 //   --quick   ResNet50 only, one repetition
 //   --json    machine-readable results on stdout (progress stays on stderr)
+//   --no-browser  skip the Chromium row (production build, source file -> layers listed)
 // Inputs are generated on first use into .fixtures/big/ (see scripts/py/make_big_weights.py).
 
 import { closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { ensureInputs } from './bench/benchInputs.mjs';
 import { h5pyVersions, runGraft, runH5py, runStartup } from './bench/childRuns.mjs';
 import { summarise } from './bench/benchStats.mjs';
 import { renderTables } from './bench/benchTable.mjs';
+import { browserUnavailable, measureBrowserLoads } from './bench/browserLoad.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bigDir = path.join(root, '.fixtures', 'big');
@@ -31,6 +33,7 @@ const valueOf = (name) => {
 const quick = flag('--quick');
 const asJson = flag('--json');
 const generator = valueOf('--generator');
+const withBrowser = !flag('--no-browser');
 const repetitions = quick ? 1 : 3;
 const models = quick ? ['resnet50'] : ['resnet50', 'vgg16'];
 const log = (message) => process.stderr.write(`${message}\n`);
@@ -162,6 +165,37 @@ function measureTransfer(model, entry) {
   return result;
 }
 
+/** The optional Chromium row; a missing browser or app hook, or a failed build, is a skip with a reason. */
+async function browserRows(manifest) {
+  const why = withBrowser ? browserUnavailable(root) : '--no-browser';
+  if (why) return { skipped: why, rows: [] };
+  log('browser (production build, Chromium):');
+  const files = models.flatMap((m) => {
+    const e = manifest.models[m];
+    return [
+      { label: `${m} ${e.files.source_h5.name}`, file: path.join(bigDir, e.files.source_h5.name) },
+      {
+        label: `${m} ${e.files.source_weights_h5.name}`,
+        file: path.join(bigDir, e.files.source_weights_h5.name),
+      },
+    ];
+  });
+  try {
+    const rows = await measureBrowserLoads({
+      root,
+      outDir: path.join(bigDir, 'web'),
+      files,
+      repetitions,
+      log,
+    });
+    return { skipped: null, rows };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    log(`  browser row skipped: ${reason}`);
+    return { skipped: reason, rows: [] };
+  }
+}
+
 function machine() {
   const pkg = (name) =>
     JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -200,6 +234,7 @@ async function main() {
   results.align = summarise(Array.from({ length: repetitions }, () => runGraft('align', ['1000'])));
   const startup = (mode) => summarise(Array.from({ length: repetitions }, () => runStartup(mode)));
   results.startup = { tsx: startup('tsx'), nativeFirst: startup('native-first') };
+  results.browser = await browserRows(manifest);
   results.machine.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
   results.seconds = Math.round((Date.now() - started) / 1000);
   rmSync(outDir, { recursive: true, force: true });

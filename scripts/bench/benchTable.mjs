@@ -113,6 +113,18 @@ function transferTable(results) {
   return lines.join('\n');
 }
 
+function browserTable(results) {
+  const b = results.browser;
+  if (!b || b.skipped) return `Browser row skipped: ${b?.skipped ?? 'not run'}.`;
+  const lines = [
+    row(['file', 'set source input -> layers listed', 'runs', 'layers']),
+    row(Array(4).fill('---')),
+  ];
+  for (const r of b.rows)
+    lines.push(row([r.label, formatMs(r.ms), r.msAll.map((x) => formatMs(x)).join(', '), String(r.layers)]));
+  return lines.join('\n');
+}
+
 export function renderTables(results) {
   const a = results.align;
   const s = results.startup;
@@ -128,6 +140,10 @@ export function renderTables(results) {
     '### Transfer: `graft apply SOURCE TARGET -o OUT.h5` in-process (read both, autoMatch, plan, write, verify, rename)',
     '',
     transferTable(results),
+    '',
+    '### Browser: production build in Chromium (/usr/bin/chromium), WORKERFS over the picked file',
+    '',
+    browserTable(results),
     '',
     '### Alignment alone and CLI start-up',
     '',
