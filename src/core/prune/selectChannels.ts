@@ -7,16 +7,11 @@
 import type { GrowRule, ModelSpec, SelectRule, Tensor, TensorExpr } from '../../model';
 import { bareWeightName, layerChannelsOf } from '../adapt/axisRoles';
 import { hasRepeats, identityMap, isIdentityMap, leadingMap, replicaSources } from '../adapt/axisMaps';
-import type { ChannelGroups, ChannelMember } from './buildChannelGroups';
-import {
-  describeSpace,
-  groupsIn,
-  resolveSpaceMap,
-  sourceChannelOf,
-  spaceWidth,
-  type ChannelSpace,
-} from './channelSpace';
+import type { ChannelGroups } from './buildChannelGroups';
+import { describeSpace, groupsIn, resolveSpaceMap } from './channelSpace';
 import { axisSums, chooseChannels } from './chooseChannels';
+import { cachedSourceReader, scoreGroup } from './groupScores';
+import { collectMemberFacts, type MemberFacts } from './memberFacts';
 
 export interface PairedSource {
   /** Source layer id. */
@@ -86,40 +81,6 @@ export interface ChannelSelection {
 export const axisSelectionKey = (layer: string, weight: number, axis: number): string =>
   `${layer}\u0000${weight}\u0000${axis}`;
 
-interface MemberFacts {
-  member: ChannelMember;
-  targetSize: number;
-  source: PairedSource | null;
-  sourceSize: number | null;
-  /** The space with an implicit Flatten made explicit (weights-only files do not show the Flatten layer). */
-  space: ChannelSpace;
-  consistent: boolean;
-  flattenFactor: number | null;
-  flattenChange?: string;
-}
-
-const ROLE_PRIORITY: ChannelMember['role'][] = ['producer', 'through', 'consumer'];
-
-/** The most frequent value, ties to the first seen. */
-function mostCommon(values: number[]): number | null {
-  const counts = new Map<number, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  let best: number | null = null;
-  for (const [value, count] of counts) if (best === null || count > counts.get(best)!) best = value;
-  return best;
-}
-
-function widthFromMembers(direct: MemberFacts[], side: 'target' | 'source'): number | null {
-  for (const role of ROLE_PRIORITY) {
-    const sizes = direct
-      .filter((f) => f.member.role === role)
-      .map((f) => (side === 'target' ? f.targetSize : f.sourceSize))
-      .filter((size): size is number => size !== null);
-    if (sizes.length > 0) return mostCommon(sizes);
-  }
-  return null;
-}
-
 export async function selectChannels(
   groups: ChannelGroups,
   options: SelectionOptions,
@@ -129,101 +90,10 @@ export async function selectChannels(
   const layersById = new Map(options.target.layers.map((layer) => [layer.id, layer]));
   const labelOf = (group: number): string => groups.groups[group]?.label ?? `group ${group}`;
 
-  // 1. Sizes of every member axis on both sides.
-  const facts: MemberFacts[] = groups.members.map((member) => {
-    const weight = layersById.get(member.layer)?.weights[member.weight];
-    const source = options.sourceOf(member.layer, member.weight);
-    return {
-      member,
-      targetSize: weight?.shape[member.axis] ?? 0,
-      source,
-      sourceSize: source ? (source.shape[member.axis] ?? null) : null,
-      space: member.space,
-      consistent: false,
-      flattenFactor: null,
-    };
-  });
-
-  // 2. Group widths: from the producers first, then pass-through layers, then readers.
-  const directMembers = new Map<number, MemberFacts[]>();
-  for (const fact of facts) {
-    if (fact.member.space.kind !== 'group') continue;
-    const list = directMembers.get(fact.member.space.group) ?? [];
-    list.push(fact);
-    directMembers.set(fact.member.space.group, list);
-  }
-  const targetWidths = groups.groups.map((group) =>
-    widthFromMembers(directMembers.get(group.id) ?? [], 'target'),
-  );
-  const sourceWidths = groups.groups.map((group) =>
-    widthFromMembers(directMembers.get(group.id) ?? [], 'source'),
-  );
-  const targetWidth = (group: number): number | null => targetWidths[group] ?? null;
-  const sourceWidth = (group: number): number | null => sourceWidths[group] ?? null;
-
-  // 3. Which members fit their group's widths (only those are scored and get the group's selection).
-  for (const fact of facts) {
-    if (fact.sourceSize === null) continue;
-    let space = fact.space;
-    // Weights-only files list no Flatten: a Dense reading a conv group with k times its width reads it flattened.
-    if (space.kind === 'group' && fact.member.role === 'consumer') {
-      const tw = targetWidth(space.group);
-      const sw = sourceWidth(space.group);
-      if (
-        tw &&
-        sw &&
-        fact.targetSize !== tw &&
-        fact.targetSize % tw === 0 &&
-        fact.sourceSize % sw === 0 &&
-        fact.sourceSize !== sw
-      ) {
-        space = { kind: 'expand', expand: { factor: null, layout: 'inner' }, of: space };
-        fact.space = space;
-      }
-    }
-    const tw = spaceWidth(space, targetWidth, fact.targetSize);
-    const sw = spaceWidth(space, sourceWidth, fact.sourceSize);
-    if (space.kind === 'expand' && space.expand.factor === null) {
-      const innerTarget = spaceWidth(space.of, targetWidth);
-      const innerSource = spaceWidth(space.of, sourceWidth);
-      if (
-        innerTarget &&
-        innerSource &&
-        fact.targetSize % innerTarget === 0 &&
-        fact.sourceSize % innerSource === 0
-      ) {
-        const targetFactor = fact.targetSize / innerTarget;
-        const sourceFactor = fact.sourceSize / innerSource;
-        if (targetFactor !== sourceFactor) {
-          const layer = layersById.get(fact.member.layer);
-          const weight = layer?.weights[fact.member.weight];
-          const shapeText = (shape: number[]) => shape.join('x');
-          fact.flattenChange =
-            `flatten ${fact.targetSize > fact.sourceSize ? 'grows' : 'shrinks'} ${fact.sourceSize} -> ${fact.targetSize} features ` +
-            `(${sourceFactor} -> ${targetFactor} positions of ${innerSource} -> ${innerTarget} channels): source ${fact.source?.layer} ` +
-            `${weight ? bareWeightName(weight) : 'kernel'} ${shapeText(fact.source?.shape ?? [])} cannot give ${shapeText(weight?.shape ?? [])}`;
-          continue;
-        }
-        fact.flattenFactor = targetFactor;
-        fact.consistent = true;
-        continue;
-      }
-    }
-    fact.consistent = tw === fact.targetSize && sw === fact.sourceSize;
-  }
+  const { facts, targetWidth, sourceWidth } = collectMemberFacts(groups, options.target, options.sourceOf);
 
   // 4. One map per group.
-  const cache = new Map<string, Promise<Tensor>>();
-  const readPaired = (source: PairedSource): Promise<Tensor> | null => {
-    if (!options.readSource || !source.values) return null;
-    const key = `${source.layer}\u0000${source.weight}`;
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = options.readSource(source.values);
-      cache.set(key, pending);
-    }
-    return pending;
-  };
+  const readPaired = cachedSourceReader(options.readSource);
 
   const factsOfGroup = new Map<number, MemberFacts[]>();
   for (const fact of facts) {
@@ -233,6 +103,7 @@ export async function selectChannels(
       factsOfGroup.set(group, list);
     }
   }
+  const scoring = { layersById, read: readPaired, sourceWidth };
   const groupSelections: GroupSelection[] = [];
   for (const group of groups.groups) {
     const tw = targetWidth(group.id);
@@ -286,7 +157,7 @@ export async function selectChannels(
       let scores: Float64Array | null = null;
       const fallbacks: string[] = [];
       if (rule === 'bn-gamma') {
-        scores = await groupScores(group.id, rule, inGroup, sw);
+        scores = await scoreGroup(group.id, rule, inGroup, sw, scoring);
         if (!scores && !options.readSource) {
           fallbacks.push('bn-gamma needs source values');
           rule = 'first';
@@ -296,7 +167,7 @@ export async function selectChannels(
         }
       }
       if (rule === 'l1' || rule === 'l2') {
-        scores = await groupScores(group.id, rule, inGroup, sw);
+        scores = await scoreGroup(group.id, rule, inGroup, sw, scoring);
         if (!scores) {
           fallbacks.push(
             options.readSource ? `no source kernel to score ${rule} with` : `${rule} needs source values`,
@@ -339,47 +210,6 @@ export async function selectChannels(
         detail: `grow ${sw} -> ${tw}: ${tw - sw} new channels`,
       });
     }
-  }
-
-  async function groupScores(
-    group: number,
-    rule: 'l1' | 'l2' | 'bn-gamma',
-    inGroup: MemberFacts[],
-    width: number,
-  ): Promise<Float64Array | null> {
-    const usable = inGroup.filter((fact) => fact.consistent && fact.source?.values);
-    let scored: MemberFacts[];
-    if (rule === 'bn-gamma') {
-      scored = usable.filter((fact) => {
-        const layer = layersById.get(fact.member.layer)!;
-        return (
-          layerChannelsOf(layer).family === 'normalization' &&
-          bareWeightName(layer.weights[fact.member.weight]) === 'gamma'
-        );
-      });
-    } else {
-      scored = [];
-      for (const role of ROLE_PRIORITY) {
-        scored = usable.filter((fact) => fact.member.role === role && (fact.source?.shape.length ?? 0) >= 2);
-        if (scored.length > 0) break;
-      }
-    }
-    if (scored.length === 0 || !options.readSource) return null;
-    const total = new Float64Array(width);
-    for (const fact of scored) {
-      const pending = readPaired(fact.source!);
-      if (!pending) return null;
-      const tensor = await pending;
-      const sums = axisSums(tensor, fact.member.axis, rule === 'l2' ? 'l2' : 'l1');
-      const perChannel = new Float64Array(width);
-      for (let position = 0; position < sums.length; position++) {
-        const owner = sourceChannelOf(fact.space, position, sourceWidth, fact.sourceSize!);
-        if (owner && owner.group === group && owner.channel < width)
-          perChannel[owner.channel] += sums[position];
-      }
-      for (let c = 0; c < width; c++) total[c] += rule === 'l2' ? Math.sqrt(perChannel[c]) : perChannel[c];
-    }
-    return total;
   }
 
   // 5. Member axes: the group's map through the member's space, or a selection of its own.
