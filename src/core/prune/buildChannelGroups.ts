@@ -114,6 +114,18 @@ class GroupSets {
   }
 }
 
+/**
+ * Whether a layer's output is channels-first: its own `data_format` (Keras 2/3) or `dim_ordering`
+ * (Keras 1: 'th') when it has one, else what it received. A Flatten's output is a plain vector.
+ */
+function producesChannelsFirst(layer: LayerSpec | undefined, input: boolean): boolean {
+  if (layer?.className === 'Flatten') return false;
+  const format = layer?.config?.data_format ?? layer?.config?.dim_ordering;
+  if (format === 'channels_first' || format === 'th') return true;
+  if (format === 'channels_last' || format === 'tf') return false;
+  return input;
+}
+
 function labelOf(layers: string[], byId: Map<string, LayerSpec>): string {
   const names = layers.map((id) => byId.get(id)?.name ?? id);
   if (names.length <= LABEL_LAYERS) return names.join('/');
@@ -128,6 +140,7 @@ export function buildChannelGroups(
   const orderOf = new Map(model.layers.map((layer, index) => [layer.id, index]));
   const sets = new GroupSets();
   const outputs = new Map<string, ChannelSpace>();
+  const channelsFirstOf = new Map<string, boolean>();
   const members: ChannelMember[] = [];
   const problems: string[] = [];
 
@@ -170,6 +183,7 @@ export function buildChannelGroups(
         problems.push(`${id}: shared layer called on inputs whose channels cannot be matched`);
     }
     const inSpace: ChannelSpace = callSpaces[0] ?? { kind: 'group', group: sets.create('input') };
+    const inputChannelsFirst = edges.some((edge) => channelsFirstOf.get(edge.from) === true);
 
     let outSpace: ChannelSpace;
     switch (flow.kind) {
@@ -179,13 +193,21 @@ export function buildChannelGroups(
       case 'opaque':
         outSpace = { kind: 'group', group: sets.create('opaque') };
         break;
-      case 'expand':
-        outSpace = expandSpace(inSpace, flow.expand);
+      case 'expand': {
+        // Flatten keeps the stored order: a channels-first feature map flattens channel-major, unless the
+        // Flatten itself is channels_first (Keras then moves channels last before flattening).
+        const channelMajor =
+          channels?.family === 'flatten' &&
+          inputChannelsFirst &&
+          layer?.config?.data_format !== 'channels_first';
+        outSpace = expandSpace(inSpace, channelMajor ? { ...flow.expand, layout: 'outer' } : flow.expand);
         break;
+      }
       default:
         outSpace = inSpace;
     }
     outputs.set(id, outSpace);
+    channelsFirstOf.set(id, producesChannelsFirst(layer, inputChannelsFirst));
 
     if (!layer || !channels) continue;
     channels.roles.forEach((roles, weight) => {

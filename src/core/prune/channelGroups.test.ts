@@ -171,6 +171,26 @@ describe('buildChannelGroups', () => {
     expect(groups.groups[ga].terminal).toBe(false);
   });
 
+  it('a channels-first feature map flattens channel-major unless the Flatten is channels_first', () => {
+    const build = (flattenFormat: string | null) => {
+      const net = new NetworkSpec();
+      net.input('img');
+      net.add('conv', 'Conv2D', ['img'], [['kernel', [3, 3, 3, 4]]], {
+        config: { data_format: 'channels_first' },
+      });
+      net.plain('flat', 'Flatten', ['conv'], flattenFormat ? { data_format: flattenFormat } : {});
+      net.dense('fc', 'flat', 36, 2);
+      return buildChannelGroups(net.build(['fc']));
+    };
+    const layoutOf = (groups: ChannelGroups) => {
+      const space = groups.members.find((m) => m.layer === 'fc' && m.axis === 0)!.space;
+      return space.kind === 'expand' ? space.expand.layout : null;
+    };
+    expect(layoutOf(build(null))).toBe('outer');
+    expect(layoutOf(build('channels_last'))).toBe('outer');
+    expect(layoutOf(build('channels_first'))).toBe('inner');
+  });
+
   it('an Add of a concatenation and a plain tensor is frozen, not guessed', () => {
     const net = new NetworkSpec();
     net.input('img');
