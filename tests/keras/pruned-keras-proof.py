@@ -1,9 +1,11 @@
 """Real-Keras half of the pruning proof (tests/keras/prunedKerasProof.test.ts).
 
 `build OUT_DIR`: writes source.h5 (wide network whose dropped channels contribute nothing downstream),
-target.h5 (the same architecture, narrower, fresh values), input.json and source_output.json.
-`check OUT_DIR`: loads target.h5, sets the weights graft planned (planned.json: layer name -> list of
-{shape, values}), runs the same input and prints JSON with the largest difference to the source output.
+target.h5 (the same architecture, narrower, fresh values), wide_target.h5 (wider than the source, for
+Net2Net widening), input.json and source_output.json.
+`check OUT_DIR TARGET`: loads TARGET (default target.h5), sets the weights graft planned (planned.json:
+layer name -> list of {shape, values}), runs the same input and prints JSON with the largest difference
+to the source output.
 
 Keras itself runs the convolutions, the depth multiplier, BatchNormalization and Flatten here, so the
 proof does not rest on our own reading of those layouts.
@@ -89,6 +91,9 @@ def build(out_dir):
     target = network(4, 3, 2)
     randomize(target, np.random.default_rng(8))
     target.save(os.path.join(out_dir, "target.h5"))
+    wide = network(12, 8, 5)
+    randomize(wide, np.random.default_rng(9))
+    wide.save(os.path.join(out_dir, "wide_target.h5"))
     x = rng.uniform(-1, 1, (1, H, W, 3)).astype("float32")
     y = source.predict(x, verbose=0)
     with open(os.path.join(out_dir, "input.json"), "w") as f:
@@ -98,8 +103,8 @@ def build(out_dir):
     print(json.dumps({"ok": True, "source_output_max": float(np.abs(y).max())}))
 
 
-def check(out_dir):
-    target = keras.models.load_model(os.path.join(out_dir, "target.h5"), compile=False)
+def check(out_dir, target_file="target.h5"):
+    target = keras.models.load_model(os.path.join(out_dir, target_file), compile=False)
     with open(os.path.join(out_dir, "planned.json")) as f:
         planned = json.load(f)
     for name, weights in planned.items():
@@ -114,4 +119,4 @@ def check(out_dir):
 
 
 if __name__ == "__main__":
-    {"build": build, "check": check}[sys.argv[1]](sys.argv[2])
+    {"build": build, "check": check}[sys.argv[1]](*sys.argv[2:])

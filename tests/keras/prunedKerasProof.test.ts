@@ -21,8 +21,12 @@ import { ensureKeras } from '../support/keras';
 const keras = ensureKeras();
 const SCRIPT = path.resolve(__dirname, 'pruned-keras-proof.py');
 
-function runPython(command: 'build' | 'check', dir: string): Record<string, number | boolean> {
-  const run = spawnSync((keras as { python: string }).python, [SCRIPT, command, dir], {
+function runPython(
+  command: 'build' | 'check',
+  dir: string,
+  ...rest: string[]
+): Record<string, number | boolean> {
+  const run = spawnSync((keras as { python: string }).python, [SCRIPT, command, dir, ...rest], {
     encoding: 'utf8',
     timeout: 300_000,
   });
@@ -32,7 +36,11 @@ function runPython(command: 'build' | 'check', dir: string): Record<string, numb
   return JSON.parse(line) as Record<string, number | boolean>;
 }
 
-function linkEveryLayer(source: ModelSpec, target: ModelSpec): Mapping {
+function linkEveryLayer(
+  source: ModelSpec,
+  target: ModelSpec,
+  grow: Mapping['defaults']['grow'] = 'zeros',
+): Mapping {
   const sourceIds = new Set(source.layers.map((layer) => layer.id));
   return {
     version: MAPPING_VERSION,
@@ -47,7 +55,7 @@ function linkEveryLayer(source: ModelSpec, target: ModelSpec): Mapping {
       })),
     cuts: [],
     unlinked: [],
-    defaults: { select: 'l1', grow: 'zeros', unlinked: 'keep' },
+    defaults: { select: 'l1', grow, unlinked: 'keep' },
   };
 }
 
@@ -60,6 +68,7 @@ describe.skipIf(!keras.ok)(
     let host: H5Host;
     let source: OpenModel;
     let target: OpenModel;
+    let wide: OpenModel;
 
     beforeAll(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'graft-prune-'));
@@ -69,27 +78,32 @@ describe.skipIf(!keras.ok)(
       const file = (name: string) => ({ kind: 'path' as const, path: path.join(dir, name), name });
       source = await readModel(host, { weights: file('source.h5') });
       target = await readModel(host, { weights: file('target.h5') });
+      wide = await readModel(host, { weights: file('wide_target.h5') });
     });
 
     afterAll(() => {
       source?.close();
       target?.close();
+      wide?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    async function plannedWeights(): Promise<Record<string, Array<{ shape: number[]; values: number[] }>>> {
+    async function plannedWeights(
+      into: OpenModel = target,
+      grow: Mapping['defaults']['grow'] = 'zeros',
+    ): Promise<Record<string, Array<{ shape: number[]; values: number[] }>>> {
       const io = {
         readSource: (p: string) => source.readDataset(p),
-        readTarget: (p: string) => target.readDataset(p),
+        readTarget: (p: string) => into.readDataset(p),
       };
-      const plan = await planTransfer(source.spec, target.spec, linkEveryLayer(source.spec, target.spec), {
+      const plan = await planTransfer(source.spec, into.spec, linkEveryLayer(source.spec, into.spec, grow), {
         readSource: (expr: TensorExpr) => evaluateTensor(expr, io),
       });
       expect(plan.problems).toEqual([]);
       expect(plan.coverage).toBe(1);
       const out: Record<string, Array<{ shape: number[]; values: number[] }>> = {};
       for (const layer of plan.layers) {
-        const name = target.spec.layers.find((l) => l.id === layer.target)!.name;
+        const name = into.spec.layers.find((l) => l.id === layer.target)!.name;
         out[name] = [];
         for (const weight of layer.weights) out[name].push(asJson(await evaluateTensor(weight.expr, io)));
       }
@@ -103,6 +117,15 @@ describe.skipIf(!keras.ok)(
         `pruned vs source output: max |difference| ${result.max_difference}, max |output| ${result.output_max}`,
       );
       expect(result.output_max as number).toBeGreaterThan(0.1);
+      expect(result.max_difference as number).toBeLessThan(1e-4);
+    });
+
+    it('Net2Net widening (replicated channels, readers divided, through the depthwise x2 and the Flatten) computes the same', async () => {
+      writeFileSync(path.join(dir, 'planned.json'), JSON.stringify(await plannedWeights(wide, 'replicate')));
+      const result = runPython('check', dir, 'wide_target.h5');
+      console.info(
+        `widened vs source output: max |difference| ${result.max_difference}, max |output| ${result.output_max}`,
+      );
       expect(result.max_difference as number).toBeLessThan(1e-4);
     });
 
