@@ -152,7 +152,7 @@ export function renderTables(results) {
     row([
       `autoMatch, synthetic ${a.detail.sourceLayers} x ${a.detail.targetLayers} layers`,
       formatMs(a.ms),
-      `${a.detail.links} links for ${a.detail.weightedTargetLayers} weighted target layers, ${a.detail.right} equal to the construction truth`,
+      `${a.detail.links} links for ${a.detail.weightedTargetLayers} weighted target layers, ${a.detail.right} equal to the construction truth, ${a.detail.equivalent} to a layer of the same class and shapes`,
     ]),
     row([
       'start-up to h5wasm ready, as bin/graft.mjs (tsx loads h5wasm)',

@@ -23,6 +23,16 @@ function alignSynthetic(layerCount: number) {
   const result = autoMatch(source, target);
   const ms = performance.now() - start;
   const right = result.mapping.links.filter((link) => truth.get(link.target) === link.source).length;
+  // Identical blocks make the cut's position ambiguous: a link to a layer of the same class and weight
+  // shapes as the true one transfers equally well, and no matcher can tell them apart without values.
+  const layerById = new Map(source.layers.map((l) => [l.id, l]));
+  const signature = (id: string | undefined) => {
+    const l = id === undefined ? undefined : layerById.get(id);
+    return l ? `${l.className}${JSON.stringify(l.weights.map((w) => w.shape))}` : null;
+  };
+  const equivalent = result.mapping.links.filter(
+    (link) => signature(truth.get(link.target)) === signature(link.source),
+  ).length;
   return {
     ms,
     sourceLayers: source.layers.length,
@@ -30,6 +40,7 @@ function alignSynthetic(layerCount: number) {
     weightedTargetLayers: truth.size,
     links: result.mapping.links.length,
     right,
+    equivalent,
   };
 }
 

@@ -66,7 +66,12 @@ function bottleneckNetwork(layerBudget: number, cut: Set<number>): { layers: Lay
   return { layers, blocks: block };
 }
 
-const snakeCase = (className: string) => className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+/** Keras's own `to_snake_case` (Conv2D -> conv2d, BatchNormalization -> batch_normalization). */
+const snakeCase = (className: string) =>
+  className
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 
 function model(layers: LayerSpec[], name: string): ModelSpec {
   return {
