@@ -263,11 +263,14 @@ export function buildChannelGroups(
   const roots = [...numbering.entries()].sort((a, b) => a[1] - b[1]).map(([root]) => root);
   const directOf = new Map<number, ChannelMember[]>();
   const anywhereOf = new Map<number, ChannelMember[]>();
+  const listFor = <K>(map: Map<K, ChannelMember[]>, key: K): ChannelMember[] => {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    return list;
+  };
   for (const member of finalMembers) {
-    if (member.space.kind === 'group')
-      directOf.set(member.space.group, [...(directOf.get(member.space.group) ?? []), member]);
-    for (const group of new Set(groupsIn(member.space)))
-      anywhereOf.set(group, [...(anywhereOf.get(group) ?? []), member]);
+    if (member.space.kind === 'group') listFor(directOf, member.space.group).push(member);
+    for (const group of new Set(groupsIn(member.space))) listFor(anywhereOf, group).push(member);
   }
   const groups: ChannelGroup[] = roots.map((root, id) => {
     const direct = directOf.get(id) ?? [];
