@@ -10,6 +10,7 @@ import { formatTransferReport } from '../core/report/transferReport';
 import { createNodeH5Host } from '../formats/h5/nodeH5Host';
 import { layoutForFileName } from '../formats/keras/write/writeModelFile';
 import { GraftSession } from '../worker/graftSession';
+import type { MatchSummary } from '../worker/sessionApi';
 import { modelFiles, pathSource } from './cliFiles';
 import { commitOutput } from './commitOutput';
 import type { CliIo, CliOptions } from './main';
@@ -59,6 +60,12 @@ function startingMapping(options: CliOptions, models: Parameters<typeof validate
   return mapping;
 }
 
+function droppedNotes(dropped: MatchSummary['dropped']): string[] {
+  return dropped.map(
+    (d) => `${d.target} keeps its own values: the matcher paired it with ${d.source}, but ${d.reason}`,
+  );
+}
+
 /** The `--json` shape of `graft map`. */
 export function mapJson(mapping: Mapping, plan: TransferPlan) {
   return {
@@ -99,8 +106,12 @@ export async function runMap(
     if (options.output) writeFileSync(options.output, serializeMapping(matched.mapping));
     io.out(
       options.json
-        ? JSON.stringify(mapJson(matched.mapping, plan))
-        : formatTransferReport(plan, { source: source.fileName, target: target.fileName }),
+        ? JSON.stringify({ ...mapJson(matched.mapping, plan), dropped: matched.dropped })
+        : formatTransferReport(
+            plan,
+            { source: source.fileName, target: target.fileName },
+            droppedNotes(matched.dropped),
+          ),
     );
     if (options.output && !options.json) io.out(`\nmapping written to ${options.output}`);
   } finally {
@@ -121,10 +132,16 @@ export async function runApply(
     const layout = layoutForFileName(options.output, target.spec);
     // A mapping file is applied as it is (the user may have edited it); without one, match automatically.
     const start = startingMapping(options, [source.spec, target.spec]);
-    const mapping = options.mapping ? start : (await session.autoMatch(start)).mapping;
-    const written = await session.writeTransfer(mapping, layout);
+    const matched = options.mapping ? null : await session.autoMatch(start);
+    const written = await session.writeTransfer(matched?.mapping ?? start, layout);
     await commitOutput(host, written.scratchPath, resolve(options.output));
-    io.out(formatTransferReport(written.plan, { source: source.fileName, target: target.fileName }));
+    io.out(
+      formatTransferReport(
+        written.plan,
+        { source: source.fileName, target: target.fileName },
+        droppedNotes(matched?.dropped ?? []),
+      ),
+    );
     io.out(`\nwrote ${options.output} (${layout}, ${written.bytesWritten.toLocaleString('en-US')} bytes)`);
   } finally {
     session.close();

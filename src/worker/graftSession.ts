@@ -6,7 +6,7 @@ import type { LayerSpec, ModelSpec, OutputLayout } from '../model/modelSpec';
 import type { Mapping } from '../model/mapping';
 import type { TransferPlan, WeightPlan } from '../model/plan';
 import type { Tensor, TensorExpr } from '../model/tensorExpr';
-import { autoMatch } from '../core/match';
+import { matchFeasibleLinks } from '../core/match';
 import { planTransfer } from '../core/plan';
 import { evaluateTensor } from '../core/tensor';
 import { formatTransferReport } from '../core/report/transferReport';
@@ -112,8 +112,8 @@ export class GraftSession implements SessionApi {
 
   async autoMatch(mapping: Mapping): Promise<MatchSummary> {
     const { source, target } = this.pair();
-    const result = autoMatch(source.model.spec, target.model.spec, mapping);
-    return { mapping: result.mapping, unmatched: result.unmatched };
+    const result = await matchFeasibleLinks(source.model.spec, target.model.spec, mapping);
+    return { mapping: result.mapping, unmatched: result.unmatched, dropped: result.dropped };
   }
 
   async plan(mapping: Mapping): Promise<TransferPlan> {

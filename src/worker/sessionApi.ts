@@ -29,6 +29,8 @@ export interface MatchSummary {
   mapping: Mapping;
   /** Weighted target layers with no link. */
   unmatched: string[];
+  /** Pairs the matcher found but no adapter can fit (the target keeps its own values). */
+  dropped: { target: string; source: string; reason: string }[];
 }
 
 export interface WeightPreview {
@@ -52,6 +54,10 @@ export interface SessionApi {
   autoMatch(mapping: Mapping): Promise<MatchSummary>;
   plan(mapping: Mapping): Promise<TransferPlan>;
   preview(mapping: Mapping, targetLayer: string, weightIndex: number): Promise<WeightPreview>;
-  exportWeights(mapping: Mapping, layout: OutputLayout | null, onProgress?: ProgressCallback): Promise<ExportResult>;
+  exportWeights(
+    mapping: Mapping,
+    layout: OutputLayout | null,
+    onProgress?: ProgressCallback,
+  ): Promise<ExportResult>;
   report(mapping: Mapping): Promise<string>;
 }

@@ -13,8 +13,9 @@ import { createNodeH5Host } from '../../src/formats/h5/nodeH5Host';
 import type { OpenModel } from '../../src/formats/openModel';
 import { readModel } from '../../src/formats/readModel';
 import type { Mapping, ModelSpec } from '../../src/model';
+import { SHARED } from '../support/fixtures';
 
-const DIR = '/work/shared/fixtures/keras-apps';
+const DIR = path.join(SHARED, 'keras-apps');
 const available = existsSync(DIR);
 
 interface Truth {

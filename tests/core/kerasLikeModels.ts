@@ -1,5 +1,5 @@
 // Hand-built ModelSpecs that imitate the shapes and layer orders of the keras-apps fixture pairs
-// (see /work/shared/fixtures/keras-apps/MANIFEST.md), so the matcher can be tested without readers.
+// (see ../shared/fixtures/keras-apps/MANIFEST.md), so the matcher can be tested without readers.
 import type { LayerSpec, ModelSpec, WeightSpec } from '../../src/model';
 
 export function weight(name: string, shape: number[]): WeightSpec {

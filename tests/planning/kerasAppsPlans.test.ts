@@ -13,8 +13,9 @@ import type { H5Host } from '../../src/formats/h5/h5Host';
 import { createNodeH5Host } from '../../src/formats/h5/nodeH5Host';
 import type { OpenModel } from '../../src/formats/openModel';
 import { readModel } from '../../src/formats/readModel';
+import { SHARED } from '../support/fixtures';
 
-const DIR = '/work/shared/fixtures/keras-apps';
+const DIR = path.join(SHARED, 'keras-apps');
 const available = existsSync(DIR);
 
 interface TruthPair {

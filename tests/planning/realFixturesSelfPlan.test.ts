@@ -13,8 +13,9 @@ import type { H5Host } from '../../src/formats/h5/h5Host';
 import { createNodeH5Host } from '../../src/formats/h5/nodeH5Host';
 import type { OpenModel } from '../../src/formats/openModel';
 import { readModel } from '../../src/formats/readModel';
+import { SHARED } from '../support/fixtures';
 
-const DIRS = ['/work/shared/fixtures/real', '/work/shared/fixtures/keras-apps'];
+const DIRS = [path.join(SHARED, 'real'), path.join(SHARED, 'keras-apps')];
 const available = DIRS.every((dir) => existsSync(dir));
 const files = available
   ? DIRS.flatMap((dir) =>
@@ -85,7 +86,7 @@ describe.skipIf(!available)(
     }
 
     it('a nested MobileNetV2 inside a Sequential: the head reads the nested model’s last group', async () => {
-      const { spec } = await openFile('/work/shared/fixtures/real/fruit-classifier__model_mobilenet.h5');
+      const { spec } = await openFile(path.join(SHARED, 'real', 'fruit-classifier__model_mobilenet.h5'));
       const graph = buildLayerGraph(spec);
       expect(successorsOf(graph, 'mobilenetv2_0.35_224/Conv_1_bn', { skipWeightless: true })).toEqual([
         'dense_1',

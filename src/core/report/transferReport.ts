@@ -17,13 +17,19 @@ const STATUS_ORDER: WeightStatus[] = [
   'missing',
 ];
 
-export function formatTransferReport(plan: TransferPlan, files: { source: string; target: string }): string {
+/** `notes`: lines the caller adds under the summary (e.g. pairs the matcher dropped, and why). */
+export function formatTransferReport(
+  plan: TransferPlan,
+  files: { source: string; target: string },
+  notes: string[] = [],
+): string {
   const lines: string[] = [];
   lines.push(`source: ${files.source}`);
   lines.push(`target: ${files.target}`);
   lines.push(`coverage: ${(plan.coverage * 100).toFixed(1)}% of target parameters come from the source`);
   const counts = STATUS_ORDER.filter((s) => plan.counts[s] > 0).map((s) => `${plan.counts[s]} ${s}`);
   lines.push(`tensors: ${counts.join(', ') || 'none'}`);
+  for (const note of notes) lines.push(`note: ${note}`);
   if (plan.problems.length > 0) {
     lines.push('', `problems (${plan.problems.length}) — export is refused until they are resolved:`);
     for (const p of plan.problems) lines.push(`  ! ${p}`);
@@ -43,7 +49,8 @@ export function formatTransferReport(plan: TransferPlan, files: { source: string
     if (layer.problem) lines.push(`    ! ${layer.problem}`);
     for (const w of layer.weights) {
       const from = w.sourceShape ? `${shape(w.sourceShape)} -> ` : '';
-      const steps = w.steps.map((s) => s.detail).join('; ');
+      // A plain copy needs no explanation; everything else says what was done.
+      const steps = w.status === 'copied' ? '' : w.steps.map((s) => s.detail).join('; ');
       lines.push(
         `    ${w.weight.padEnd(18)} ${from}${shape(w.targetShape).padEnd(14)} ${w.status}${steps ? `: ${steps}` : ''}`,
       );

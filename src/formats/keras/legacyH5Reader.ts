@@ -1,7 +1,7 @@
 // Reads legacy Keras HDF5 files: `save_weights('x.h5')` (Keras 1, Keras 2, tf.keras) and
 // `model.save('x.h5')` (Keras 1 to 3), into a ModelSpec in the Keras 2/3 layout. Only headers are read
 // at open; values come on demand through `readDataset`, and every layout conversion is a TensorExpr.
-// Layout of these files: /work/shared/docs/keras-formats.md §1, §2.5, §5.
+// Layout of these files: ../shared/docs/keras-formats.md §1, §2.5, §5.
 
 import type { InboundRef, LayerSpec, ModelSpec } from '../../model/modelSpec';
 import { GraftError } from '../../model/errors';
