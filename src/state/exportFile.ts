@@ -1,7 +1,5 @@
 // Names of what the app hands back to the user.
 
-import type { OutputLayout } from '../model';
-
 const KNOWN_EXTENSIONS = ['.weights.h5', '.keras', '.hdf5', '.h5', '.json'];
 
 /** The file name without its Keras extension (`.weights.h5` counts as one). */
@@ -9,23 +7,6 @@ export function baseName(fileName: string): string {
   const lower = fileName.toLowerCase();
   const ext = KNOWN_EXTENSIONS.find((e) => lower.endsWith(e));
   return ext ? fileName.slice(0, fileName.length - ext.length) : fileName.replace(/\.[^.]*$/, '') || fileName;
-}
-
-export function layoutExtension(layout: OutputLayout): string {
-  switch (layout) {
-    case 'keras3-archive':
-      return '.keras';
-    case 'keras3-weights':
-      return '.weights.h5';
-    case 'keras-legacy-model':
-    case 'keras-legacy-weights':
-      return '.h5';
-  }
-}
-
-/** `<target>-grafted.<ext>`: named after the target it replaces, in the layout it was written in. */
-export function graftedFileName(targetFileName: string, layout: OutputLayout): string {
-  return `${baseName(targetFileName)}-grafted${layoutExtension(layout)}`;
 }
 
 export function mappingFileName(targetFileName: string): string {

@@ -8,7 +8,7 @@ import { exportBlocker } from './linkStatus';
 import { useMappingStore } from './mappingStore';
 import { usePlanStore } from './planStore';
 import { useSidesStore } from './sidesStore';
-import { graftedFileName, mappingFileName, reportFileName } from './exportFile';
+import { mappingFileName, reportFileName } from './exportFile';
 import type { LoadProgress } from './sidesStore';
 
 export interface Download {
@@ -51,7 +51,8 @@ export const useExportStore = create<ExportState>()((set) => ({
       const result: ExportResult = await getSession().exportWeights(mapping, null, (done, total, what) =>
         set({ progress: { done, total, what } }),
       );
-      const fileName = graftedFileName(targetName(), result.layout);
+      // The session names it `<target>-grafted.<ext>` after the layout it wrote.
+      const fileName = result.fileName;
       set({ running: false, progress: null, done: { fileName, bytes: result.bytes.byteLength } });
       return {
         fileName,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerPlan, TransferPlan, WeightPlan, WeightStatus } from '../model';
-import { exportBlocker, layerStatus, summarisePlan } from './linkStatus';
+import { exportBlocker, layerProblem, layerStatus, summarisePlan } from './linkStatus';
 
 function weight(status: WeightStatus, problem?: string): WeightPlan {
   return {
@@ -53,6 +53,15 @@ describe('link status', () => {
     expect(layerStatus(layer('a', null, ['kept-initial']))).toBe('unmatched');
     expect(layerStatus(layer('a', null, ['missing']))).toBe('problem');
     expect(layerStatus(layer('a', 's', ['copied'], 'no adapter fits'))).toBe('problem');
+    // A classifier head kept by choice is the planner's call, not a fault.
+    expect(layerStatus(layer('a', 's', ['kept-initial', 'kept-initial']))).toBe('adapted');
+    expect(layerProblem(layer('a', 's', ['sliced']))).toBeNull();
+    expect(
+      layerProblem({
+        ...layer('a', 's', ['copied'], '4 weights vs 2'),
+        weights: [weight('sliced', 'ranks differ')],
+      }),
+    ).toBe('4 weights vs 2; ranks differ');
     expect(layerStatus({ ...layer('a', 's', []), weights: [weight('sliced', 'cannot slice')] })).toBe(
       'problem',
     );

@@ -16,8 +16,18 @@ const FROM_SOURCE: ReadonlySet<WeightStatus> = new Set([
   'adapted',
 ]);
 
+/** Why this layer cannot be made as mapped, or null. */
+export function layerProblem(layer: LayerPlan): string | null {
+  const broken = layer.weights.find((w) => w.problem || w.status === 'missing');
+  const weightProblem = broken
+    ? (broken.problem ?? `${broken.weight} has no source and no value of its own`)
+    : null;
+  if (layer.problem || weightProblem) return [layer.problem, weightProblem].filter(Boolean).join('; ');
+  return null;
+}
+
 export function layerStatus(layer: LayerPlan): LinkStatus {
-  if (layer.problem || layer.weights.some((w) => w.problem || w.status === 'missing')) return 'problem';
+  if (layerProblem(layer) !== null) return 'problem';
   if (layer.source === null) return 'unmatched';
   if (layer.weights.every((w) => UNCHANGED.has(w.status))) return 'exact';
   return 'adapted';
@@ -62,7 +72,7 @@ export function exportBlocker(
   const broken = plan.layers.filter((layer) => layerStatus(layer) === 'problem');
   if (broken.length > 0) {
     const first = broken[0];
-    const reason = first.problem ?? first.weights.find((w) => w.problem)?.problem ?? 'a tensor has no value';
+    const reason = layerProblem(first);
     const more = broken.length > 1 ? ` (and ${broken.length - 1} more)` : '';
     return `${first.target}: ${reason}${more}; fix or cut that link first`;
   }

@@ -12,6 +12,16 @@ export interface RowNode {
   id: string;
   /** Layers with the same key may share a row when neither is linked. */
   key: string;
+  /** Whether the layer has weights; a layer of unknown class pairs with any layer of the same kind. */
+  weighted?: boolean;
+  unknownClass?: boolean;
+}
+
+function sameKind(a: RowNode, b: RowNode): boolean {
+  if (a.key === b.key) return true;
+  return (
+    (a.unknownClass === true || b.unknownClass === true) && (a.weighted ?? false) === (b.weighted ?? false)
+  );
 }
 
 /** Longest chain of pairs increasing in both positions (patience sorting), in order. */
@@ -54,7 +64,7 @@ function pairRuns(
   if (n === 0 || m === 0 || n * m > MAX_PAIRING_CELLS) return [];
   const width = m + 1;
   const table = new Uint32Array((n + 1) * width);
-  const match = (i: number, j: number) => a[i].key === b[j].key && !linked(0, a[i].id) && !linked(1, b[j].id);
+  const match = (i: number, j: number) => sameKind(a[i], b[j]) && !linked(0, a[i].id) && !linked(1, b[j].id);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
       table[i * width + j] = match(i, j)

@@ -110,6 +110,23 @@ describe('alignRows', () => {
     ]);
   });
 
+  it('pairs a layer of unknown class (weights-only file) with a like layer of the other side', () => {
+    const source = [
+      { id: 'pool', key: '?', weighted: false, unknownClass: true },
+      { id: 'conv', key: '?', weighted: true, unknownClass: true },
+    ];
+    const target = [
+      { id: 'pool2', key: 'MaxPooling2D', weighted: false },
+      { id: 'conv2', key: 'Conv2D', weighted: true },
+    ];
+    expect(alignRows(source, target, [])).toEqual([
+      { source: 'pool', target: 'pool2' },
+      { source: 'conv', target: 'conv2' },
+    ]);
+    const known = source.map((n) => ({ ...n, unknownClass: false }));
+    expect(alignRows(known, target, [])).toHaveLength(4);
+  });
+
   it('gives a crossing link no shared row and still places every layer once', () => {
     const rows = alignRows(nodes('a', 'b', 'c'), nodes('x', 'y', 'z'), [
       { source: 'a', target: 'z' },

@@ -193,7 +193,15 @@ function findBands(
 
 export function layoutPair(input: PairLayoutInput): PairLayout {
   const { source, target } = input;
-  const toRowNodes = (g: GraphInput | null) => (g ? g.nodes.map((n) => ({ id: n.id, key: rowKey(n) })) : []);
+  const toRowNodes = (g: GraphInput | null) =>
+    g
+      ? g.nodes.map((n) => ({
+          id: n.id,
+          key: rowKey(n),
+          weighted: n.weightCount > 0,
+          unknownClass: n.className === null,
+        }))
+      : [];
   // Only links between layers shown as themselves hold rows together; one into a collapsed model does not.
   const anchorLinks = input.links.filter(
     (l) => source?.representative[l.source] === l.source && target?.representative[l.target] === l.target,

@@ -3,7 +3,7 @@
 
 import { isGraftError, type MappingChange, type ModelSpec } from '../../model';
 import { applyChange } from '../../core/mapping';
-import { layerStatus } from '../../state/linkStatus';
+import { layerProblem } from '../../state/linkStatus';
 import { useMappingStore } from '../../state/mappingStore';
 import { planCandidate } from '../../state/planStore';
 import { bothSpecs, useSidesStore } from '../../state/sidesStore';
@@ -35,13 +35,8 @@ async function applyChecked(changes: MappingChange[], target: string | null): Pr
     try {
       const plan = await planCandidate(candidate);
       const layer = plan.layers.find((l) => l.target === target);
-      if (layer && layerStatus(layer) === 'problem') {
-        const reason =
-          layer.problem ??
-          layer.weights.find((w) => w.problem)?.problem ??
-          'no adapter can make the shapes fit';
-        return `no adapter fits: ${reason}`;
-      }
+      const problem = layer ? layerProblem(layer) : null;
+      if (problem) return `no adapter fits: ${problem}`;
     } catch (error) {
       return isGraftError(error) ? error.message : String(error);
     }

@@ -73,7 +73,7 @@ export function AdapterForm({ link, defaults }: { link: Link; defaults: Mapping[
         field="head"
         label="class head"
         options={HEAD}
-        fallback="first"
+        fallback="target"
         link={link}
         help="a classifier with a different number of classes: take the first k, or keep the target's own"
       />

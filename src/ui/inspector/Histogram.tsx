@@ -45,16 +45,33 @@ export function Histogram({ source, result }: { source: TensorStats | null; resu
       .domain([0, d3.max(all) || 1])
       .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
     for (const s of series) {
-      svg
-        .append('g')
-        .attr('class', `bars bars-${s.name}`)
-        .selectAll('rect')
-        .data(binsOf(s.stats))
-        .join('rect')
-        .attr('x', (b) => x(b.x0))
-        .attr('width', (b) => Math.max(1, x(b.x1) - x(b.x0) - 0.5))
-        .attr('y', (b) => y(b.share))
-        .attr('height', (b) => y(0) - y(b.share));
+      const bins = binsOf(s.stats);
+      if (s.name === 'result') {
+        svg
+          .append('g')
+          .attr('class', 'bars bars-result')
+          .selectAll('rect')
+          .data(bins)
+          .join('rect')
+          .attr('x', (b) => x(b.x0))
+          .attr('width', (b) => Math.max(1, x(b.x1) - x(b.x0) - 0.5))
+          .attr('y', (b) => y(b.share))
+          .attr('height', (b) => y(0) - y(b.share));
+      } else {
+        // The source as an outline on top, so both stay visible where they overlap.
+        const outline = d3
+          .line<{ x: number; y: number }>()
+          .x((p) => p.x)
+          .y((p) => p.y)
+          .curve(d3.curveStepAfter);
+        const points = bins.map((b) => ({ x: x(b.x0), y: y(b.share) }));
+        if (bins.length > 0)
+          points.push({ x: x(bins[bins.length - 1].x1), y: y(bins[bins.length - 1].share) });
+        svg
+          .append('path')
+          .attr('class', 'outline-source')
+          .attr('d', outline(points) ?? '');
+      }
       svg
         .append('line')
         .attr('class', `mean mean-${s.name}`)
