@@ -12,9 +12,14 @@ const run = (cmd, args) => {
 
 if (!existsSync(resolve(root, 'node_modules/.bin/vite'))) run('npm', ['ci', '--no-audit', '--no-fund']);
 if (!existsSync(resolve(root, 'public/demo/source.h5'))) {
-  console.log('The demo pair is missing from public/demo; the app still starts, with "load demo" unavailable.');
+  console.log(
+    'The demo pair is missing from public/demo; the app still starts, with "load demo" unavailable.',
+  );
 }
 const port = process.env.PORT ?? '5173';
 console.log(`\nGraft: open http://localhost:${port}/ (the demo pair loads automatically)\n`);
-const server = spawn(resolve(root, 'node_modules/.bin/vite'), ['--port', port, '--strictPort'], { cwd: root, stdio: 'inherit' });
+const server = spawn(resolve(root, 'node_modules/.bin/vite'), ['--port', port, '--strictPort'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -25,5 +25,8 @@ export class GraftError extends Error {
 }
 
 export function isGraftError(value: unknown): value is GraftError {
-  return value instanceof GraftError || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'GraftError');
+  return (
+    value instanceof GraftError ||
+    (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'GraftError')
+  );
 }

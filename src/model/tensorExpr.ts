@@ -5,7 +5,8 @@
 import type { DType } from './modelSpec';
 
 /** An index set along one axis: explicit indices, or a contiguous range `[start, start + length)`. */
-export type IndexSet = { kind: 'indices'; indices: number[] } | { kind: 'range'; start: number; length: number };
+export type IndexSet =
+  { kind: 'indices'; indices: number[] } | { kind: 'range'; start: number; length: number };
 
 export type PadFill =
   | { kind: 'zeros' }
@@ -26,7 +27,15 @@ export type TensorExpr =
   /** Keep a subset of positions along one axis, in the given order. */
   | { op: 'take'; axis: number; index: IndexSet; input: TensorExpr }
   /** Grow one axis to `size`, placing the input at `offset` and filling the rest. */
-  | { op: 'pad'; axis: number; size: number; offset: number; fill: PadFill; fillFrom?: TensorExpr; input: TensorExpr }
+  | {
+      op: 'pad';
+      axis: number;
+      size: number;
+      offset: number;
+      fill: PadFill;
+      fillFrom?: TensorExpr;
+      input: TensorExpr;
+    }
   /** Net2Net widening: repeat positions along an axis; `divide` splits the copies' values evenly. */
   | { op: 'replicate'; axis: number; sources: number[]; divide: boolean; input: TensorExpr }
   /** Sum equal-shaped inputs (CuDNN bias halves). */
@@ -38,5 +47,15 @@ export type TensorExpr =
 export interface Tensor {
   shape: number[];
   dtype: DType;
-  data: Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+  data:
+    | Float32Array
+    | Float64Array
+    | Int8Array
+    | Uint8Array
+    | Int16Array
+    | Uint16Array
+    | Int32Array
+    | Uint32Array
+    | BigInt64Array
+    | BigUint64Array;
 }

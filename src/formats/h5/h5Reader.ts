@@ -2,7 +2,7 @@
 // several ways (null datasets, garbage from missing filters, float16 unsupported); this class is the
 // only code that touches h5wasm objects for reading, and it returns plain values or throws GraftError.
 
-import type { Dataset, Group } from 'h5wasm';
+import type { Group } from 'h5wasm';
 import type { DType } from '../../model/modelSpec';
 import type { Tensor } from '../../model/tensorExpr';
 import { GraftError } from '../../model/errors';

@@ -39,13 +39,18 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 export function isModelEntry(entry: Json): boolean {
   const cfg = entry.config;
-  return MODEL_CLASSES.has(String(entry.class_name)) || (isObject(cfg) && Array.isArray(cfg.layers)) || Array.isArray(cfg);
+  return (
+    MODEL_CLASSES.has(String(entry.class_name)) ||
+    (isObject(cfg) && Array.isArray(cfg.layers)) ||
+    Array.isArray(cfg)
+  );
 }
 
 /** Finds the `{class_name, config}` model envelope in the JSON shapes Keras and people produce. */
 export function findModelEnvelope(json: unknown): Json | null {
   if (!isObject(json)) return null;
-  if (typeof json.class_name === 'string' && (isObject(json.config) || Array.isArray(json.config))) return json;
+  if (typeof json.class_name === 'string' && (isObject(json.config) || Array.isArray(json.config)))
+    return json;
   if (typeof json.model_config === 'string') {
     try {
       return findModelEnvelope(JSON.parse(json.model_config));
@@ -68,7 +73,8 @@ class ConfigReader {
   layerName(entry: Json, index: number): string {
     const cfg = isObject(entry.config) ? entry.config : {};
     const name = entry.name ?? cfg.name;
-    if (typeof name !== 'string' || name === '') this.fail(`layer #${index} (${String(entry.class_name)}) has no name`);
+    if (typeof name !== 'string' || name === '')
+      this.fail(`layer #${index} (${String(entry.class_name)}) has no name`);
     return name;
   }
 
@@ -78,7 +84,14 @@ class ConfigReader {
     const walk = (v: unknown) => {
       if (Array.isArray(v)) {
         // Keras 1/2 entry: [name, node, tensor] or [name, node, tensor, kwargs]
-        if (!keras3 && v.length >= 3 && v.length <= 4 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'number') {
+        if (
+          !keras3 &&
+          v.length >= 3 &&
+          v.length <= 4 &&
+          typeof v[0] === 'string' &&
+          typeof v[1] === 'number' &&
+          typeof v[2] === 'number'
+        ) {
           if (v[0] !== '_CONSTANT_VALUE') refs.push({ layer: v[0], node: v[1], tensor: v[2] });
           if (v.length === 4) walk(v[3]);
           return;
@@ -89,7 +102,8 @@ class ConfigReader {
       if (!isObject(v)) return;
       if (v.class_name === '__keras_tensor__' && isObject(v.config)) {
         const h = v.config.keras_history;
-        if (Array.isArray(h) && typeof h[0] === 'string') refs.push({ layer: h[0], node: Number(h[1] ?? 0), tensor: Number(h[2] ?? 0) });
+        if (Array.isArray(h) && typeof h[0] === 'string')
+          refs.push({ layer: h[0], node: Number(h[1] ?? 0), tensor: Number(h[2] ?? 0) });
         return;
       }
       if (keras3 && ('args' in v || 'kwargs' in v)) {
@@ -126,14 +140,24 @@ function parseLevel(reader: ConfigReader, envelope: Json, path: string[]): Parse
   const className = String(envelope.class_name);
   const rawConfig = envelope.config;
   const cfg: Json = Array.isArray(rawConfig) ? { layers: rawConfig } : isObject(rawConfig) ? rawConfig : {};
-  const entries = Array.isArray(cfg.layers) ? (cfg.layers as unknown[]).filter(isObject) : reader.fail(`model ${path.join('/') || '(top)'} has no layer list`);
-  const sequential = className === 'Sequential' || (!('input_layers' in cfg) && entries.every((e) => !('inbound_nodes' in e)));
-  const keras3 = entries.some((e) => Array.isArray(e.inbound_nodes) && (e.inbound_nodes as unknown[]).some((n) => isObject(n) && ('args' in n || 'kwargs' in n)));
+  const entries = Array.isArray(cfg.layers)
+    ? (cfg.layers as unknown[]).filter(isObject)
+    : reader.fail(`model ${path.join('/') || '(top)'} has no layer list`);
+  const sequential =
+    className === 'Sequential' || (!('input_layers' in cfg) && entries.every((e) => !('inbound_nodes' in e)));
+  const keras3 = entries.some(
+    (e) =>
+      Array.isArray(e.inbound_nodes) &&
+      (e.inbound_nodes as unknown[]).some((n) => isObject(n) && ('args' in n || 'kwargs' in n)),
+  );
 
   const names = entries.map((e, i) => reader.layerName(e, i));
   const seen = new Set<string>();
   for (const n of names) {
-    if (seen.has(n)) reader.fail(`two layers are named "${n}" in ${path.join('/') || 'the model'}; Keras requires unique names`);
+    if (seen.has(n))
+      reader.fail(
+        `two layers are named "${n}" in ${path.join('/') || 'the model'}; Keras requires unique names`,
+      );
     seen.add(n);
   }
   const byName = new Map(entries.map((e, i) => [names[i], e]));
@@ -160,21 +184,29 @@ function parseLevel(reader: ConfigReader, envelope: Json, path: string[]): Parse
     const normalise = (ref: InboundRef, inEndpoints: boolean): InboundRef => {
       if (!nested.has(ref.layer)) return ref;
       const calls = rawCalls.get(ref.layer)?.length ?? 0;
-      const offset = keras3 ? inEndpoints && byName.get(ref.layer)!.class_name !== 'Sequential' : ref.node >= 1 || ref.node >= calls;
+      const offset = keras3
+        ? inEndpoints && byName.get(ref.layer)!.class_name !== 'Sequential'
+        : ref.node >= 1 || ref.node >= calls;
       return offset && ref.node >= 1 ? { ...ref, node: ref.node - 1 } : ref;
     };
-    for (const n of names) inbound.set(n, rawCalls.get(n)!.map((call) => call.map((r) => normalise(r, false))));
+    for (const n of names)
+      inbound.set(
+        n,
+        rawCalls.get(n)!.map((call) => call.map((r) => normalise(r, false))),
+      );
     inputs = reader.endpoints(cfg.input_layers).map((r) => normalise(r, true));
     outputs = reader.endpoints(cfg.output_layers).map((r) => normalise(r, true));
     for (const [n, calls] of inbound) {
       for (const call of calls) {
         for (const r of call) {
-          if (!byName.has(r.layer)) reader.fail(`layer "${n}" takes input from "${r.layer}", which is not in the model`);
+          if (!byName.has(r.layer))
+            reader.fail(`layer "${n}" takes input from "${r.layer}", which is not in the model`);
         }
       }
     }
     for (const r of [...inputs, ...outputs]) {
-      if (!byName.has(r.layer)) reader.fail(`the model's inputs/outputs name "${r.layer}", which is not a layer of it`);
+      if (!byName.has(r.layer))
+        reader.fail(`the model's inputs/outputs name "${r.layer}", which is not a layer of it`);
     }
     const calls = new Map<string, CallNode[]>();
     for (const [n, callList] of inbound) {
@@ -182,7 +214,11 @@ function parseLevel(reader: ConfigReader, envelope: Json, path: string[]): Parse
       const list = callList.length > 0 ? callList : [[]];
       calls.set(
         n,
-        list.map((c, i) => ({ layer: n, call: i, parents: c.map((r) => ({ layer: r.layer, call: r.node })) })),
+        list.map((c, i) => ({
+          layer: n,
+          call: i,
+          parents: c.map((r) => ({ layer: r.layer, call: r.node })),
+        })),
       );
     }
     order = orderLayersLikeKeras(
@@ -202,7 +238,11 @@ function parseLevel(reader: ConfigReader, envelope: Json, path: string[]): Parse
       id,
       name: n,
       className: plainClassName(entry.class_name),
-      config: isObject(entry.config) ? entry.config : Array.isArray(entry.config) ? { layers: entry.config } : {},
+      config: isObject(entry.config)
+        ? entry.config
+        : Array.isArray(entry.config)
+          ? { layers: entry.config }
+          : {},
       inbound: inbound.get(n) ?? [],
       path: layerPath,
       weights: [],
@@ -229,7 +269,10 @@ export function parseModelConfig(json: unknown, label: string): Architecture {
     );
   }
   if (!isModelEntry(envelope)) {
-    throw new GraftError('architecture', `${label}: the JSON describes a single ${String(envelope.class_name)} layer, not a model.`);
+    throw new GraftError(
+      'architecture',
+      `${label}: the JSON describes a single ${String(envelope.class_name)} layer, not a model.`,
+    );
   }
   const reader = new ConfigReader(label);
   const parsed = parseLevel(reader, envelope, []);
@@ -241,8 +284,18 @@ export function parseModelConfig(json: unknown, label: string): Architecture {
     layers: parsed.layers,
     inputs: parsed.inputs,
     outputs: parsed.outputs,
-    kerasVersion: typeof outer.keras_version === 'string' ? outer.keras_version : typeof envelope.keras_version === 'string' ? envelope.keras_version : null,
-    backend: typeof outer.backend === 'string' ? outer.backend : typeof envelope.backend === 'string' ? envelope.backend : null,
+    kerasVersion:
+      typeof outer.keras_version === 'string'
+        ? outer.keras_version
+        : typeof envelope.keras_version === 'string'
+          ? envelope.keras_version
+          : null,
+    backend:
+      typeof outer.backend === 'string'
+        ? outer.backend
+        : typeof envelope.backend === 'string'
+          ? envelope.backend
+          : null,
     raw: envelope,
   };
 }
@@ -253,7 +306,10 @@ export function parseModelJsonText(text: string, label: string): Architecture {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new GraftError('not-keras', `${label}: not valid JSON (${(error as Error).message}); use the file written by model.to_json().`);
+    throw new GraftError(
+      'not-keras',
+      `${label}: not valid JSON (${(error as Error).message}); use the file written by model.to_json().`,
+    );
   }
   return parseModelConfig(json, label);
 }
