@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI directly (tsx), so `npx graft` works from a fresh clone without a build step.
+// h5wasm is loaded before tsx's loader is registered: tsx would otherwise re-transform its 4 MB
+// single-line module on every start (seconds and hundreds of MB).
+import 'h5wasm/node';
 import { register } from 'tsx/esm/api';
 
 register();

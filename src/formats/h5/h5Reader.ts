@@ -65,8 +65,12 @@ function dtypeOf(meta: Metadata, attrs: () => Record<string, unknown>): DType | 
   return null;
 }
 
+/** Views `bytes` as the dtype's array; `bytes` must own its whole, aligned buffer (a fresh slice). */
 function typedArrayFor(dtype: DType, bytes: Uint8Array): Tensor['data'] {
-  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const buf =
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes.buffer
+      : bytes.slice().buffer;
   switch (dtype) {
     case 'float32':
       return new Float32Array(buf);
@@ -139,31 +143,26 @@ export class H5Reader {
     );
   }
 
+  /**
+   * HDF5 object type at `path` (`Module.H5G_GROUP`, `H5G_DATASET`, ...), or -1 when nothing is there.
+   * h5wasm's `get_type` validates the path component by component without raising HDF5 errors, which
+   * makes it much cheaper than listing every parent group.
+   */
+  private typeAt(path: string): number {
+    const absolute = path.startsWith('/') ? path : `/${path}`;
+    return this.guard(`looking up ${path}`, () => this.lib.Module.get_type(this.file.file_id, absolute));
+  }
+
   exists(path: string): boolean {
-    if (path === '/' || path === '') return true;
-    return this.guard(`looking up ${path}`, () => {
-      // Walk level by level: h5wasm's get() on a deep missing path prints errors instead of answering.
-      let group: Group = this.file;
-      const parts = path.split('/').filter((p) => p !== '');
-      for (let i = 0; i < parts.length; i++) {
-        if (!group.keys().includes(parts[i])) return false;
-        if (i === parts.length - 1) return true;
-        const next = group.get(parts[i]);
-        if (!(next instanceof this.lib.Group)) return false;
-        group = next;
-      }
-      return true;
-    });
+    return path === '/' || path === '' || this.typeAt(path) >= 0;
   }
 
   isGroup(path: string): boolean {
-    if (!this.exists(path)) return false;
-    return this.entity(path) instanceof this.lib.Group;
+    return path === '/' || path === '' || this.typeAt(path) === this.lib.Module.H5G_GROUP;
   }
 
   isDataset(path: string): boolean {
-    if (!this.exists(path)) return false;
-    return this.entity(path) instanceof this.lib.Dataset;
+    return path !== '/' && path !== '' && this.typeAt(path) === this.lib.Module.H5G_DATASET;
   }
 
   /** Child names of a group, in HDF5's (alphabetical) order. */

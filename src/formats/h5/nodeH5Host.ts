@@ -22,7 +22,12 @@ let scratchDir: string | null = null;
 let counter = 0;
 
 function tempPath(hint: string): string {
-  scratchDir ??= mkdtempSync(join(tmpdir(), 'graft-'));
+  if (scratchDir === null) {
+    const dir = mkdtempSync(join(tmpdir(), 'graft-'));
+    scratchDir = dir;
+    // Scratch files are removed as they are used; the folder goes when the process does.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   counter += 1;
   return join(scratchDir, `${counter}-${hint.replace(/[^A-Za-z0-9._-]/g, '_')}`);
 }
