@@ -135,3 +135,55 @@ test('a reload keeps the edited mapping for the same pair of files', async ({ pa
   await expect(link(page, 'conv1_conv')).toHaveCount(0);
   await expect(node(page, 'target', 'conv1_conv')).toHaveClass(/unmatched/);
 });
+
+test('shift-drag over the source column brushes a range of source layers', async ({ page }, testInfo) => {
+  await openDemo(page);
+  const first = node(page, 'source', 'conv2_block1_1_conv').locator('rect.box');
+  const last = node(page, 'source', 'conv2_block1_2_bn').locator('rect.box');
+  const graph = (await page.getByTestId('source-graph').boundingBox())!;
+  const a = (await first.boundingBox())!;
+  const b = (await last.boundingBox())!;
+  // Left of the lanes: empty canvas inside the source column.
+  const x = graph.x - 5;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(x, a.y + 2);
+  await page.mouse.down();
+  await page.mouse.move(x, b.y + b.height - 2, { steps: 8 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  for (const id of [
+    'conv2_block1_1_conv',
+    'conv2_block1_1_bn',
+    'conv2_block1_1_relu',
+    'conv2_block1_2_conv',
+    'conv2_block1_2_bn',
+  ]) {
+    await expect(node(page, 'source', id)).toHaveClass(/in-range/);
+  }
+  await expect(node(page, 'source', 'conv1_bn')).not.toHaveClass(/in-range/);
+  await expect(page.getByTestId('cut-range')).toContainText('conv2_block1_1_conv … conv2_block1_2_bn');
+  await expect(page.getByTestId('cut-range')).toBeEnabled();
+  await shot(page, testInfo, 'brushed');
+});
+
+test('auto-align re-runs the matcher but keeps manual links and the links the user cut', async ({ page }) => {
+  await openDemo(page);
+  await clickLink(page, 'conv2_block1_1_conv');
+  await page.keyboard.press('Delete');
+  await clickLink(page, 'conv1_conv');
+  await page.keyboard.press('Delete');
+  await dragBetween(
+    page,
+    node(page, 'source', 'conv1_conv').locator('text.name'),
+    node(page, 'target', 'conv1_conv').locator('text.name'),
+  );
+  await expect(link(page, 'conv1_conv')).toHaveClass(/manual/);
+  const links = await page.locator('[data-link-target]').count();
+
+  await page.getByTestId('auto-align').click();
+  await expect(page.getByTestId('auto-align')).toBeEnabled();
+  await waitPlanned(page);
+  await expect(link(page, 'conv1_conv')).toHaveClass(/manual/);
+  await expect(link(page, 'conv2_block1_1_conv')).toHaveCount(0);
+  await expect(page.locator('[data-link-target]')).toHaveCount(links);
+});

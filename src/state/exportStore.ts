@@ -6,7 +6,7 @@ import { serializeMapping } from '../core/mapping';
 import { describeFailure, getSession } from './sessionClient';
 import { exportBlocker } from './linkStatus';
 import { useMappingStore } from './mappingStore';
-import { usePlanStore } from './planStore';
+import { settledPlan, usePlanStore } from './planStore';
 import { useSidesStore } from './sidesStore';
 import { mappingFileName, reportFileName } from './exportFile';
 import type { LoadProgress } from './sidesStore';
@@ -39,6 +39,8 @@ export const useExportStore = create<ExportState>()((set) => ({
   done: null,
 
   async exportWeights() {
+    // Right after an edit the plan is still being recomputed; the answer for this mapping decides.
+    await settledPlan();
     const { plan, planning, error: planError } = usePlanStore.getState();
     const blocker = exportBlocker(plan, planning, planError);
     if (blocker) {

@@ -41,6 +41,22 @@ async function planNow(mapping: Mapping): Promise<void> {
   }
 }
 
+/** Resolves once no plan is being computed (at most `timeoutMs` later), so an action can use a settled plan. */
+export function settledPlan(timeoutMs = 60_000): Promise<void> {
+  if (!usePlanStore.getState().planning) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    const off = usePlanStore.subscribe((state) => {
+      if (!state.planning) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
+}
+
 /** Plan `mapping` without touching the store: the editor asks before it accepts a dragged link. */
 export function planCandidate(mapping: Mapping): Promise<TransferPlan> {
   return getSession().plan(mapping);

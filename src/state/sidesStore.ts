@@ -66,7 +66,8 @@ export const useSidesStore = create<SidesState>()((set, get) => ({
     patch({ loading: { label: pick.label, progress: null }, error: null });
     try {
       const loaded = await getSession().load(side, pick.files, (done, total, what) => {
-        patch({ loading: { label: pick.label, progress: { done, total, what } } });
+        // Progress travels on its own message channel and may arrive after the load has finished.
+        if (get()[side].loading) patch({ loading: { label: pick.label, progress: { done, total, what } } });
       });
       if (ticket !== latestLoad[side]) return false;
       set((s) => ({

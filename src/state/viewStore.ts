@@ -3,6 +3,7 @@
 
 import { create } from 'zustand';
 import type { Side } from '../worker/sessionApi';
+import { useSidesStore } from './sidesStore';
 
 export type Selection =
   { kind: 'link'; target: string; source: string } | { kind: 'layer'; side: Side; id: string } | null;
@@ -73,3 +74,13 @@ export const useViewStore = create<ViewState>()((set, get) => ({
     set({ focus: { side, id, seq: (get().focus?.seq ?? 0) + 1 }, selection: { kind: 'layer', side, id } }),
   reset: () => set(initial),
 }));
+
+/** A different pair of models invalidates what was selected in the old one. Returns the unsubscribe function. */
+export function connectViewToSides(): () => void {
+  return useSidesStore.subscribe((state, previous) => {
+    if (state.generation === previous.generation) return;
+    const view = useViewStore.getState();
+    view.select(null);
+    view.setRange(null);
+  });
+}

@@ -4,6 +4,7 @@
 import { useEffect } from 'react';
 import { connectMappingToSides } from '../state/mappingStore';
 import { connectPlanToMapping } from '../state/planStore';
+import { connectViewToSides } from '../state/viewStore';
 import { loadDemoPair } from '../state/demoPair';
 import { useSidesStore } from '../state/sidesStore';
 import { PanelBoundary } from './PanelBoundary';
@@ -28,9 +29,11 @@ export function App() {
   useEffect(() => {
     const offMapping = connectMappingToSides();
     const offPlan = connectPlanToMapping();
+    const offView = connectViewToSides();
     return () => {
       offMapping();
       offPlan();
+      offView();
     };
   }, []);
   useEffect(() => {
