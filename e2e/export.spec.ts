@@ -6,6 +6,7 @@ import {
   DEMO,
   link,
   dragBetween,
+  dropFiles,
   node,
   openEmpty,
   pickFiles,
@@ -181,6 +182,17 @@ test('downloads the mapping JSON and the report; an edited mapping loads back, a
   writeFileSync(editedFile, JSON.stringify(edited));
   await page.getByTestId('mapping-input').setInputFiles(editedFile);
   await expect(link(page, 'conv1_conv')).toHaveCount(0);
+  await expect(link(page, 'conv1_bn')).toHaveCount(1);
+
+  // Dropped on the page, a mapping document replaces the mapping whichever half it lands on.
+  const dropped = { ...edited, links: edited.links.filter((l) => l.target !== 'conv1_bn') };
+  const droppedFile = testInfo.outputPath('dropped.json');
+  writeFileSync(droppedFile, JSON.stringify(dropped));
+  await dropFiles(page, 'target', [droppedFile]);
+  await expect(page.getByTestId('notice')).toContainText('dropped.json → mapping');
+  await expect(link(page, 'conv1_bn')).toHaveCount(0);
+  await expect(page.getByTestId('target-file')).toContainText('target.keras');
+  await page.getByTestId('undo').click();
   await expect(link(page, 'conv1_bn')).toHaveCount(1);
 
   const invalidFile = testInfo.outputPath('invalid.json');

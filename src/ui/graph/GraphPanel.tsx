@@ -38,7 +38,13 @@ export function GraphPanel() {
   const mapping = useMappingStore((s) => s.history.present);
   const plan = usePlanStore((s) => s.plan);
   const view = useViewStore();
-  const layout = usePairLayout(source, target, mapping, view.hideWeightless, view.collapsed);
+  const { layout, error: layoutError } = usePairLayout(
+    source,
+    target,
+    mapping,
+    view.hideWeightless,
+    view.collapsed,
+  );
 
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
@@ -310,6 +316,11 @@ export function GraphPanel() {
           <div className="graph-empty">
             <p>Drop a pretrained weights file on the left half and your changed model on the right half.</p>
             <p className="hint">Everything stays in this browser tab; nothing is uploaded.</p>
+          </div>
+        )}
+        {layoutError && (
+          <div className="graph-error alert" role="alert">
+            the graph could not be laid out: {layoutError}
           </div>
         )}
         {checking && <div className="graph-checking">checking the link with the planner…</div>}

@@ -55,7 +55,7 @@ export function usePairLayout(
   mapping: Mapping,
   hideWeightless: boolean,
   collapsed: readonly string[],
-): PairLayout | null {
+): { layout: PairLayout | null; error: string | null } {
   const sourceGraph = useGraphInput(source, 'source', hideWeightless, collapsed);
   const targetGraph = useGraphInput(target, 'target', hideWeightless, collapsed);
   const input = useMemo<PairLayoutInput | null>(
@@ -70,19 +70,23 @@ export function usePairLayout(
         : null,
     [sourceGraph, targetGraph, mapping, source],
   );
-  const [result, setResult] = useState<{ input: PairLayoutInput; layout: PairLayout } | null>(null);
+  const [result, setResult] = useState<{ layout: PairLayout | null; error: string | null }>({
+    layout: null,
+    error: null,
+  });
   useEffect(() => {
     if (!input) return;
     let current = true;
     layoutWorker()
       .layoutPair(input)
-      .then((layout) => {
-        if (current) setResult({ input, layout });
-      });
+      .then(
+        (layout) => current && setResult({ layout, error: null }),
+        (error: unknown) => current && setResult((r) => ({ layout: r.layout, error: String(error) })),
+      );
     return () => {
       current = false;
     };
   }, [input]);
   // Until the new layout arrives the previous one stays on screen; with nothing loaded there is none.
-  return input ? (result?.layout ?? null) : null;
+  return input ? result : { layout: null, error: null };
 }

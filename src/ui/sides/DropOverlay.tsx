@@ -6,27 +6,13 @@ import type { Side } from '../../worker/sessionApi';
 import { useMappingStore } from '../../state/mappingStore';
 import { useViewStore } from '../../state/viewStore';
 import { loadIntoSide } from './loadIntoSide';
+import { looksLikeMapping } from './looksLikeMapping';
 
 function carriesFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
 const sideAt = (x: number): Side => (x < window.innerWidth / 2 ? 'source' : 'target');
-
-/** A mapping document, not a model architecture: it has links and no Keras class envelope. */
-export function looksLikeMapping(text: string): boolean {
-  try {
-    const json: unknown = JSON.parse(text);
-    if (Array.isArray(json)) return json.every((pair) => Array.isArray(pair) && pair.length === 2);
-    if (typeof json !== 'object' || json === null) return false;
-    const record = json as Record<string, unknown>;
-    return (
-      'links' in record && !('class_name' in record) && !('config' in record) && !('model_config' in record)
-    );
-  } catch {
-    return false;
-  }
-}
 
 async function route(files: File[], side: Side): Promise<void> {
   if (files.length === 1 && files[0].name.toLowerCase().endsWith('.json')) {
