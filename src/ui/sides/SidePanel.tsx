@@ -68,7 +68,8 @@ export function SidePanel({ side }: { side: Side }) {
         <div className="side-progress" data-testid={`${side}-progress`}>
           <progress
             max={progress?.total || 1}
-            value={progress ? progress.done : undefined}
+            // Nothing done yet: an indeterminate bar rather than an empty one.
+            value={progress && progress.done > 0 ? progress.done : undefined}
             aria-label={`reading ${state.loading.label}`}
           />
           <span>
