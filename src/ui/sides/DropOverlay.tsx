@@ -12,7 +12,16 @@ function carriesFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
-const sideAt = (x: number): Side => (x < window.innerWidth / 2 ? 'source' : 'target');
+/**
+ * Where the source half ends: the line between the two side headers, which is also the middle of the
+ * graphs (the inspector on the right is not part of either half's graph).
+ */
+function splitX(): number {
+  const sides = document.querySelector('.sides')?.getBoundingClientRect();
+  return sides && sides.width > 0 ? sides.left + sides.width / 2 : window.innerWidth / 2;
+}
+
+const sideAt = (x: number): Side => (x < splitX() ? 'source' : 'target');
 
 async function route(files: File[], side: Side): Promise<void> {
   if (files.length === 1 && files[0].name.toLowerCase().endsWith('.json')) {
@@ -69,7 +78,11 @@ export function DropOverlay() {
   }, []);
   if (!over) return null;
   return (
-    <div className="drop-overlay" data-testid="drop-overlay">
+    <div
+      className="drop-overlay"
+      data-testid="drop-overlay"
+      style={{ gridTemplateColumns: `${splitX()}px 1fr` }}
+    >
       <div className={`drop-half ${over === 'source' ? 'active' : ''}`}>
         <strong>Source</strong>
         <span>pretrained weights (+ architecture .json)</span>
