@@ -5,6 +5,12 @@
 import 'h5wasm/node';
 import { register } from 'tsx/esm/api';
 
+// `graft map ... | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -130,16 +130,16 @@ export async function runApply(
   const { host, session, source, target } = await openPair(sourcePath, targetPath, options);
   try {
     const layout = layoutForFileName(options.output, target.spec);
-    // A mapping file is applied as it is (the user may have edited it); without one, match automatically.
-    const start = startingMapping(options, [source.spec, target.spec]);
-    const matched = options.mapping ? null : await session.autoMatch(start);
-    const written = await session.writeTransfer(matched?.mapping ?? start, layout);
+    // Like `map`: a mapping file is refined, never overridden — its locked links, cuts, disconnected
+    // targets and adapter choices stay; layers it does not mention are matched automatically.
+    const matched = await session.autoMatch(startingMapping(options, [source.spec, target.spec]));
+    const written = await session.writeTransfer(matched.mapping, layout);
     await commitOutput(host, written.scratchPath, resolve(options.output));
     io.out(
       formatTransferReport(
         written.plan,
         { source: source.fileName, target: target.fileName },
-        droppedNotes(matched?.dropped ?? []),
+        droppedNotes(matched.dropped),
       ),
     );
     io.out(`\nwrote ${options.output} (${layout}, ${written.bytesWritten.toLocaleString('en-US')} bytes)`);

@@ -149,13 +149,12 @@ export class GraftSession implements SessionApi {
   ): Promise<{ scratchPath: string; layout: OutputLayout; plan: TransferPlan; bytesWritten: number }> {
     const { target } = this.pair();
     const plan = await this.plan(mapping);
-    const blocking = plan.layers.flatMap((l) =>
-      l.weights.filter((w) => w.problem).map((w) => `${w.targetLayer}/${w.weight}: ${w.problem}`),
-    );
-    if (blocking.length > 0) {
+    // The same rule the report states and the app applies: any problem in the plan blocks the export.
+    if (plan.problems.length > 0) {
+      const more = plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more)` : '';
       throw new GraftError(
         'mapping',
-        `cannot export while ${blocking.length} tensor(s) have problems, first: ${blocking[0]}`,
+        `cannot export while the plan has problems: ${plan.problems[0]}${more}`,
       );
     }
     const chosen = layout ?? layoutForFileName(target.fileName, target.model.spec);

@@ -263,3 +263,35 @@ describe('applyChange', () => {
     );
   });
 });
+
+describe('realign keeps what the user chose', () => {
+  it('an adapter on a non-locked link survives when the matcher proposes the same pair', () => {
+    const start = {
+      ...createMapping(),
+      links: [
+        {
+          target: 't1',
+          source: 's1',
+          origin: 'auto:align' as const,
+          confidence: 0.8,
+          locked: false,
+          adapter: { select: 'l2' as const },
+        },
+      ],
+    };
+    const next = applyChange(start, {
+      kind: 'realign',
+      links: [
+        { target: 't1', source: 's1', origin: 'auto:align', confidence: 0.9, locked: false },
+        { target: 't2', source: 's2', origin: 'auto:align', confidence: 0.9, locked: false },
+      ],
+    });
+    expect(next.links.find((l) => l.target === 't1')?.adapter).toEqual({ select: 'l2' });
+    expect(next.links.find((l) => l.target === 't2')?.adapter).toBeUndefined();
+    const moved = applyChange(start, {
+      kind: 'realign',
+      links: [{ target: 't1', source: 's9', origin: 'auto:align', confidence: 0.9, locked: false }],
+    });
+    expect(moved.links[0].adapter).toBeUndefined();
+  });
+});

@@ -159,12 +159,17 @@ function realign(
   const takenTargets = new Set(locked.map((l) => l.target));
   const takenSources = new Set(locked.map((l) => l.source));
   const links = [...locked];
+  // An adapter the user chose survives re-matching as long as the matcher proposes the same pair.
+  const chosen = new Map(
+    mapping.links.filter((l) => l.adapter).map((l) => [`${l.target}\u0000${l.source}`, l.adapter!]),
+  );
   for (const link of change.links) {
     if (takenTargets.has(link.target) || takenSources.has(link.source)) continue;
     if (unlinked.has(link.target) || cut.has(link.source)) continue;
     takenTargets.add(link.target);
     takenSources.add(link.source);
-    links.push({ ...link });
+    const adapter = link.adapter ?? chosen.get(`${link.target}\u0000${link.source}`);
+    links.push(adapter ? { ...link, adapter: { ...adapter } } : { ...link });
   }
   return { ...mapping, links };
 }
