@@ -24,6 +24,8 @@ export interface Architecture {
 type Json = Record<string, unknown>;
 
 const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+/** Nested models whose first call Keras 1/2 always saved as node 1 (a deferred Sequential may use 0). */
+const KERAS2_FUNCTIONAL = new Set(['Functional', 'Model']);
 
 /**
  * Keras 3's legacy writer stores registered custom classes as `package>Class`, while `to_json` has
@@ -181,12 +183,25 @@ function parseLevel(reader: ConfigReader, envelope: Json, path: string[]): Parse
       rawCalls.set(n, Array.isArray(nodes) ? nodes.map((node) => reader.callInputs(node, keras3)) : []);
     }
     // Keras 1/2 number a nested model's calls from 1 (its construction call is node 0 and is not saved).
+    // Keras 2 never refers to node 0 of a nested Functional/Model, so a list-form config that does was
+    // renumbered for Keras 3 (toKerasThreeConfig writes our .keras that way) and counts calls from 0.
+    const renumbered = [...rawCalls.values()].some((calls) =>
+      calls.some((call) =>
+        call.some(
+          (r) =>
+            r.node === 0 &&
+            nested.has(r.layer) &&
+            KERAS2_FUNCTIONAL.has(String(byName.get(r.layer)!.class_name)),
+        ),
+      ),
+    );
     const normalise = (ref: InboundRef, inEndpoints: boolean): InboundRef => {
       if (!nested.has(ref.layer)) return ref;
       const calls = rawCalls.get(ref.layer)?.length ?? 0;
-      const offset = keras3
-        ? inEndpoints && byName.get(ref.layer)!.class_name !== 'Sequential'
-        : ref.node >= 1 || ref.node >= calls;
+      const offset =
+        keras3 || renumbered
+          ? inEndpoints && byName.get(ref.layer)!.class_name !== 'Sequential'
+          : ref.node >= 1 || ref.node >= calls;
       return offset && ref.node >= 1 ? { ...ref, node: ref.node - 1 } : ref;
     };
     for (const n of names)
