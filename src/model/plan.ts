@@ -15,6 +15,19 @@ export type WeightStatus =
   | 'zeroed' // no source: zeros
   | 'missing'; // no source and no value to keep: a problem
 
+/** Every status, in the order reports and summaries list them. */
+export const WEIGHT_STATUSES: readonly WeightStatus[] = [
+  'copied',
+  'reshaped',
+  'converted',
+  'sliced',
+  'padded',
+  'adapted',
+  'kept-initial',
+  'zeroed',
+  'missing',
+];
+
 /** One step of how a target tensor is made, for people: `take axis 3: 32 of 64 by l1`. */
 export interface TransformStep {
   kind: 'copy' | 'reshape' | 'convert' | 'slice' | 'pad' | 'replicate' | 'crop' | 'keep' | 'zeros';

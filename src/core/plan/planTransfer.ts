@@ -17,6 +17,7 @@ import type {
   TransferPlan,
   WeightStatus,
 } from '../../model';
+import { WEIGHT_STATUSES } from '../../model';
 import { buildLayerGraph } from '../graph';
 import { buildChannelGroups, type ChannelGroups } from '../prune/buildChannelGroups';
 import {
@@ -38,18 +39,6 @@ export interface PlanOptions {
   /** Which source channels Net2Net widening repeats: cyclically from the first (default) or seeded-random. */
   replicate?: { pick: 'first' | 'random'; seed?: number };
 }
-
-const ALL_STATUSES: WeightStatus[] = [
-  'copied',
-  'reshaped',
-  'converted',
-  'sliced',
-  'padded',
-  'adapted',
-  'kept-initial',
-  'zeroed',
-  'missing',
-];
 
 /** Links that can be followed, and why the others cannot. */
 function usableLinks(
@@ -190,7 +179,7 @@ export async function planTransfer(
   }
 
   const layerPlans: LayerPlan[] = [];
-  const counts = Object.fromEntries(ALL_STATUSES.map((status) => [status, 0])) as Record<
+  const counts = Object.fromEntries(WEIGHT_STATUSES.map((status) => [status, 0])) as Record<
     WeightStatus,
     number
   >;

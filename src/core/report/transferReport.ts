@@ -1,21 +1,9 @@
 // The plain-text transfer report: what the CLI prints after `map`/`apply` and what the app downloads.
 // Written for a person deciding whether to trust the file: coverage first, problems next, then detail.
 
-import type { TransferPlan, WeightStatus } from '../../model/plan';
+import { WEIGHT_STATUSES, type TransferPlan } from '../../model/plan';
 
 const shape = (s: number[] | null) => (s ? (s.length ? s.join('x') : 'scalar') : '-');
-
-const STATUS_ORDER: WeightStatus[] = [
-  'copied',
-  'reshaped',
-  'converted',
-  'sliced',
-  'padded',
-  'adapted',
-  'kept-initial',
-  'zeroed',
-  'missing',
-];
 
 /** `notes`: lines the caller adds under the summary (e.g. pairs the matcher dropped, and why). */
 export function formatTransferReport(
@@ -27,7 +15,7 @@ export function formatTransferReport(
   lines.push(`source: ${files.source}`);
   lines.push(`target: ${files.target}`);
   lines.push(`coverage: ${(plan.coverage * 100).toFixed(1)}% of target parameters come from the source`);
-  const counts = STATUS_ORDER.filter((s) => plan.counts[s] > 0).map((s) => `${plan.counts[s]} ${s}`);
+  const counts = WEIGHT_STATUSES.filter((s) => plan.counts[s] > 0).map((s) => `${plan.counts[s]} ${s}`);
   lines.push(`tensors: ${counts.join(', ') || 'none'}`);
   for (const note of notes) lines.push(`note: ${note}`);
   if (plan.problems.length > 0) {

@@ -7,7 +7,7 @@ import type { FormatKind, LayerSpec, ModelSpec, WeightSpec } from '../../model/m
 import { GraftError } from '../../model/errors';
 import type { H5Host, H5Lib, MountedFile } from '../h5/h5Host';
 import { H5Reader } from '../h5/h5Reader';
-import type { OpenModel } from '../openModel';
+import { openModelOver, type OpenModel } from '../openModel';
 import { describeUnknownContent, sniffContainer, type ByteSource } from '../source';
 import { Keras3GroupTree, type Keras3Node } from './keras3GroupTree';
 import { guessLayers } from './keras3GuessedLayers';
@@ -77,21 +77,7 @@ export function openKeras3Weights(
   try {
     reader = new H5Reader(lib, mounted.path, label);
     const spec = describeKeras3Weights(reader, label, options);
-    const open = reader;
-    let closed = false;
-    return {
-      spec,
-      readDataset: async (path) => {
-        if (closed) throw new GraftError('usage', `${label}: the file was closed before ${path} was read.`);
-        return open.read(path);
-      },
-      close() {
-        if (closed) return;
-        closed = true;
-        open.close();
-        mounted.release();
-      },
-    };
+    return openModelOver(spec, reader, mounted, label);
   } catch (error) {
     reader?.close();
     mounted.release();

@@ -7,7 +7,7 @@ import type { InboundRef, LayerSpec, ModelSpec } from '../../model/modelSpec';
 import { GraftError } from '../../model/errors';
 import type { H5Host } from '../h5/h5Host';
 import { H5Reader } from '../h5/h5Reader';
-import type { OpenModel } from '../openModel';
+import { openModelOver, type OpenModel } from '../openModel';
 import type { ByteSource } from '../source';
 import { checkKernelWidths, checkLayerPairing } from './legacyArchitectureCheck';
 import { buildLayerWeights, type LayerWeightContext, type LayoutChanges } from './legacyLayerWeights';
@@ -255,25 +255,7 @@ export async function readLegacyH5(
   try {
     reader = new H5Reader(host.lib, mounted.path, label);
     const spec = describeLegacyFile(reader, options);
-    const open = reader;
-    let closed = false;
-    return {
-      spec,
-      async readDataset(path: string) {
-        if (closed)
-          throw new GraftError(
-            'usage',
-            `${label}: the file was already closed; open it again to read ${path}.`,
-          );
-        return open.read(path);
-      },
-      close() {
-        if (closed) return;
-        closed = true;
-        open.close();
-        mounted.release();
-      },
-    };
+    return openModelOver(spec, reader, mounted, label);
   } catch (error) {
     reader?.close();
     mounted.release();
