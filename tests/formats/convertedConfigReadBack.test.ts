@@ -93,3 +93,28 @@ describe('a config converted for Keras 3 reads back as the same graph', () => {
     expect(graph(toKerasThreeConfig(siamese, 'siamese.json'))).toEqual(original);
   });
 });
+
+describe('a tf.keras 2.13-2.15 .keras config', () => {
+  // tf.keras wrote the new format with its own model modules; Keras 3 cannot import them ("parent
+  // module keras.src.engine.functional cannot be imported", clean-document__model_256_YUV_32_64.keras).
+  const tfKeras = (config: Record<string, unknown>): Record<string, unknown> => {
+    const copy = JSON.parse(JSON.stringify(config)) as {
+      config: { layers: Record<string, unknown>[] };
+    } & Record<string, unknown>;
+    const engine = { module: 'keras.src.engine.functional', registered_name: 'Functional' };
+    copy.config.layers = copy.config.layers.map((l) =>
+      l.class_name === 'Functional'
+        ? { ...l, ...engine }
+        : { ...l, module: 'keras.layers', registered_name: null },
+    );
+    return { ...copy, ...engine };
+  };
+
+  it('is rewritten without engine modules and reads back as the same graph', () => {
+    const config = tfKeras(siamese);
+    const converted = toKerasThreeConfig(config, 'tf-keras.keras');
+    expect(JSON.stringify(converted)).not.toMatch(/keras(\.src)?\.engine/);
+    expect(converted.module).toBe('keras.src.models.functional');
+    expect(graph(converted)).toEqual(graph(config));
+  });
+});

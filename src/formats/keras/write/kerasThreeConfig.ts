@@ -34,9 +34,26 @@ function isSequential(entry: Json): boolean {
   );
 }
 
+/**
+ * tf.keras 2.13-2.15 wrote the `.keras` format too, but with its own model modules, which Keras 3
+ * cannot import ("parent module keras.src.engine.functional cannot be imported"), and with Keras 2's
+ * node numbering.
+ */
+const TF_KERAS_ENGINE = /^keras(\.src)?\.engine\./;
+
 /** True when Keras 3 wrote the config (it puts `module` on the envelope and on every layer). */
 export function isKerasThreeConfig(config: Json): boolean {
-  return typeof config.module === 'string' || (config.module === null && 'registered_name' in config);
+  if (typeof config.module === 'string') return !TF_KERAS_ENGINE.test(config.module);
+  return config.module === null && 'registered_name' in config;
+}
+
+/** A nested tf.keras model entry without its engine module, like a Keras 2 entry (Keras 3 finds the class by name). */
+function withoutEngineModule(entry: Json): Json {
+  if (typeof entry.module !== 'string' || !TF_KERAS_ENGINE.test(entry.module)) return entry;
+  const copy: Json = { ...entry };
+  delete copy.module;
+  delete copy.registered_name;
+  return copy;
 }
 
 function layerName(entry: Json): string {
@@ -177,7 +194,8 @@ function convertLayerConfig(entry: Json): Json {
 
 function convertEntry(entry: Json): Json {
   if (!isModelEntry(entry)) return convertLayerConfig(entry);
-  return isSequential(entry) ? convertSequential(entry) : convertFunctional(entry);
+  const model = withoutEngineModule(entry);
+  return isSequential(model) ? convertSequential(model) : convertFunctional(model);
 }
 
 /**
