@@ -3,7 +3,13 @@
 // (each as .keras, legacy .h5 and .weights.h5 + JSON). Pure JSON files are architectures, not inputs.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { SHARED, generatedFixtures, kerasFixtureIndex, sharedAvailable } from '../support/fixtures';
+import {
+  SHARED,
+  generatedFixtures,
+  kerasFixtureIndex,
+  sharedAvailable,
+  type KerasFixtureModel,
+} from '../support/fixtures';
 
 export interface RoundTripInput {
   /** Unique, short, file-name safe: `real/emg-hand__model.h5`, `keras/lstm.weights.h5`. */
@@ -49,8 +55,9 @@ function sharedInputs(): RoundTripInput[] {
   return inputs;
 }
 
-function generatedInputs(dir: string): RoundTripInput[] {
-  return kerasFixtureIndex(dir).models.flatMap((model) => [
+/** The three files of one generated model as inputs (the .weights.h5 with its JSON). */
+function modelInputs(dir: string, model: KerasFixtureModel): RoundTripInput[] {
+  return [
     { label: `keras/${model.files.keras}`, weights: path.join(dir, model.files.keras) },
     { label: `keras/${model.files.h5}`, weights: path.join(dir, model.files.h5) },
     {
@@ -58,16 +65,30 @@ function generatedInputs(dir: string): RoundTripInput[] {
       weights: path.join(dir, model.files.weights_h5),
       arch: path.join(dir, model.files.json),
     },
-  ]);
+  ];
 }
 
-export function roundTripInputs(): RoundTripInputSet {
+export interface InputChoice {
+  /**
+   * 'all': every generated model as .keras, as legacy .h5 and as .weights.h5 + JSON. 'one-per-model':
+   * each model once, the three files in rotation, so every reader still feeds a third of the models
+   * (for the real-Keras stage, where each input costs seconds).
+   */
+  generated: 'all' | 'one-per-model';
+}
+
+export function roundTripInputs(choice: InputChoice = { generated: 'all' }): RoundTripInputSet {
   const inputs: RoundTripInput[] = [];
   const missing: string[] = [];
   if (sharedAvailable()) inputs.push(...sharedInputs());
   else missing.push(`shared fixtures (${SHARED} does not exist)`);
   const generated = generatedFixtures('keras');
-  if (generated.dir) inputs.push(...generatedInputs(generated.dir));
-  else missing.push(`generated real-Keras models (${generated.reason})`);
+  if (generated.dir) {
+    const dir = generated.dir;
+    kerasFixtureIndex(dir).models.forEach((model, k) => {
+      const files = modelInputs(dir, model);
+      inputs.push(...(choice.generated === 'all' ? files : [files[k % files.length]]));
+    });
+  } else missing.push(`generated real-Keras models (${generated.reason})`);
   return { inputs, missing };
 }
