@@ -73,8 +73,15 @@ async function readArchitecture(host: H5Host, arch: ByteSource): Promise<Archite
   return parseModelJsonText(await readText(host, arch), arch.name);
 }
 
-/** Opens a model from its files. Every failure is a GraftError whose message names the file. */
-export async function readModel(host: H5Host, files: ModelFiles): Promise<OpenModel> {
+/**
+ * Opens a model from its files. Every failure is a GraftError whose message names the file.
+ * `onProgress(done, total)` reports layer groups read, where the layout lists them up front.
+ */
+export async function readModel(
+  host: H5Host,
+  files: ModelFiles,
+  onProgress?: (done: number, total: number) => void,
+): Promise<OpenModel> {
   let { weights, arch } = files;
   if (!weights && !arch) throw new GraftError('usage', `no file given; ${CHOOSE}.`);
   if (!weights && arch) {
@@ -114,7 +121,7 @@ export async function readModel(host: H5Host, files: ModelFiles): Promise<OpenMo
       }
       if (layout === 'keras3-weights')
         return readKeras3Weights(host, source, { arch: architecture, label: source.name });
-      return readLegacyH5(host, source, { arch: architecture, label: source.name });
+      return readLegacyH5(host, source, { arch: architecture, label: source.name, onProgress });
     }
     default:
       throw new GraftError(

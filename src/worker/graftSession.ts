@@ -58,8 +58,12 @@ export class GraftSession implements SessionApi {
   constructor(private readonly host: H5Host) {}
 
   /** Opens one side from byte sources (the CLI's paths, the worker's Files). */
-  async open(side: Side, files: ModelFiles): Promise<LoadedSide> {
-    const model = await readModel(this.host, files);
+  async open(side: Side, files: ModelFiles, onProgress?: ProgressCallback): Promise<LoadedSide> {
+    const model = await readModel(
+      this.host,
+      files,
+      onProgress ? (done, total) => onProgress(done, total, 'reading layers') : undefined,
+    );
     this.sides[side]?.model.close();
     const fileName = (files.weights ?? files.arch)!.name;
     this.sides[side] = { model, fileName };
@@ -68,13 +72,12 @@ export class GraftSession implements SessionApi {
   }
 
   async load(side: Side, files: SideFiles, onProgress?: ProgressCallback): Promise<LoadedSide> {
-    onProgress?.(0, 1, 'reading');
-    const loaded = await this.open(side, {
-      weights: blobSource(files.weights, files.weightsName),
-      arch: blobSource(files.arch, files.archName),
-    });
-    onProgress?.(1, 1, 'read');
-    return loaded;
+    onProgress?.(0, 1, 'opening');
+    return this.open(
+      side,
+      { weights: blobSource(files.weights, files.weightsName), arch: blobSource(files.arch, files.archName) },
+      onProgress,
+    );
   }
 
   async swapSides(): Promise<void> {

@@ -94,3 +94,21 @@ describe.skipIf(!bad.dir)('undecodable compression is refused when the file is o
     });
   });
 });
+
+describe.skipIf(!bad.dir)('load progress', () => {
+  it('a legacy file reports every layer group as it is read, ending at the total', async () => {
+    const host = await createNodeH5Host();
+    const file = path.join(bad.dir!, 'control_weights.h5');
+    const seen: [number, number][] = [];
+    const model = await readModel(
+      host,
+      { weights: { kind: 'path', path: file, name: 'control_weights.h5' } },
+      (d, t) => seen.push([d, t]),
+    );
+    const groups = model.spec.layers.filter((l) => l.path.length === 0).length;
+    model.close();
+    expect(seen.length).toBe(groups);
+    expect(seen.map(([d]) => d)).toEqual(Array.from({ length: groups }, (_, i) => i + 1));
+    expect(seen.every(([, t]) => t === groups)).toBe(true);
+  });
+});

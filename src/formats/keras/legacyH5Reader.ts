@@ -21,6 +21,8 @@ export interface LegacyReadOptions {
   arch?: Architecture;
   /** Name of the file in messages; defaults to the source's name. */
   label?: string;
+  /** Called as layer groups are read (done, total). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 type LegacyKind =
@@ -186,7 +188,7 @@ function conversionNotes(
 function describeLegacyFile(reader: H5Reader, options: LegacyReadOptions): ModelSpec {
   const label = reader.label;
   const kind = detectKind(reader);
-  const groups = readLegacyWeightGroups(reader, kind.groupPath);
+  const groups = readLegacyWeightGroups(reader, kind.groupPath, options.onProgress);
   const notes: string[] = [];
 
   let arch: Architecture | null = options.arch ?? null;

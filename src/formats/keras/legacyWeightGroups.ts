@@ -60,7 +60,12 @@ function readLayer(reader: H5Reader, groupPath: string, layerName: string): Stor
   });
 }
 
-export function readLegacyWeightGroups(reader: H5Reader, groupPath: string): LegacyWeightGroups {
+/** `onProgress(done, total)` after each layer group: listing a 500 MB file takes seconds in a browser. */
+export function readLegacyWeightGroups(
+  reader: H5Reader,
+  groupPath: string,
+  onProgress?: (done: number, total: number) => void,
+): LegacyWeightGroups {
   const layerNames = reader.stringListAttr(groupPath, 'layer_names');
   if (layerNames === null) {
     throw new GraftError(
@@ -83,7 +88,11 @@ export function readLegacyWeightGroups(reader: H5Reader, groupPath: string): Leg
     groupPath,
     kerasVersion: reader.stringAttr(groupPath, 'keras_version'),
     backend: reader.stringAttr(groupPath, 'backend'),
-    layers: layerNames.map((name) => ({ name, weights: readLayer(reader, groupPath, name) })),
+    layers: layerNames.map((name, i) => {
+      const weights = readLayer(reader, groupPath, name);
+      onProgress?.(i + 1, layerNames.length);
+      return { name, weights };
+    }),
     topLevelWeights,
   };
 }
