@@ -8,6 +8,7 @@ import type { Tensor } from '../../model/tensorExpr';
 import { GraftError } from '../../model/errors';
 import type { H5Lib } from './h5Host';
 import { toGraftError } from './h5Failure';
+import { duringH5Call } from './h5CallWatch';
 
 /** HDF5 filters compiled into h5wasm; anything else would silently return garbage. */
 const BUILT_IN_FILTERS = new Map<number, string>([
@@ -109,7 +110,7 @@ export class H5Reader {
     readonly label: string,
   ) {
     try {
-      this.file = new lib.File(path, 'r');
+      this.file = duringH5Call(label, 'opening it as HDF5', () => new lib.File(path, 'r'));
     } catch (error) {
       throw toGraftError(error, label, 'opening it as HDF5');
     }
@@ -123,7 +124,7 @@ export class H5Reader {
 
   close(): void {
     try {
-      this.file.close();
+      duringH5Call(this.label, 'closing it', () => this.file.close());
     } catch {
       // Closing a file whose open failed half-way is not worth a second error.
     }
@@ -131,7 +132,7 @@ export class H5Reader {
 
   private guard<T>(doing: string, fn: () => T): T {
     try {
-      return fn();
+      return duringH5Call(this.label, doing, fn);
     } catch (error) {
       throw toGraftError(error, this.label, doing);
     }

@@ -21,6 +21,14 @@ import type { FileSystemH5Host, H5Lib, MountedFile } from './h5Host';
 let scratchDir: string | null = null;
 let counter = 0;
 
+/**
+ * Scratch files go into `dir`, which the caller made and removes. The CLI's watchdog owns the folder
+ * because it outlives a worker thread it had to stop in the middle of an HDF5 call.
+ */
+export function placeScratchFilesIn(dir: string): void {
+  scratchDir = dir;
+}
+
 function tempPath(hint: string): string {
   if (scratchDir === null) {
     const dir = mkdtempSync(join(tmpdir(), 'graft-'));
