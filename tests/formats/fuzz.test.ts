@@ -1,58 +1,66 @@
 // A small, seeded fuzz run over damaged copies of real files: whatever the damage, opening and reading
 // either works or fails with a GraftError — never a TypeError, an HDF5 dump or a hang. `GRAFT_FUZZ=N`
-// runs N cases per file instead of the default handful (the bigger run the brief plans for).
-import { readFileSync } from 'node:fs';
+// runs N cases per file instead of the default (the bigger run the brief plans for).
+// The cases run in a worker thread watched through the CLI's HDF5 heartbeat: a case on which the HDF5
+// library loops is stopped after GRAFT_HDF5_TIMEOUT_MS (default here 5 s) and reported with its seed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createNodeH5Host } from '../../src/formats/h5/nodeH5Host';
-import { readModel } from '../../src/formats/readModel';
-import { isGraftError } from '../../src/model/errors';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHeartbeat, hdf5TimeoutMs, watchWorker } from '../../bin/hdf5Watchdog.mjs';
 import { badInputIndex, generatedFixtures, SHARED, sharedAvailable } from '../support/fixtures';
+import { caseName, type CaseEvent } from './fuzzCases';
 
-const CASES = Number(process.env.GRAFT_FUZZ ?? 40);
+const CASES = Number(process.env.GRAFT_FUZZ ?? 100);
+const LIMIT_MS = process.env.GRAFT_HDF5_TIMEOUT_MS ? hdf5TimeoutMs(process.env.GRAFT_HDF5_TIMEOUT_MS) : 5000;
 
-/** mulberry32: a tiny deterministic generator, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+interface Outcome {
+  seed: number;
+  what: string;
+  /** null: opened and read; otherwise how it was refused or that it never finished. */
+  failure: null | { graftError: boolean; message: string } | { loop: string };
 }
 
-/** Damage the way real files get damaged: cut short, a run of flipped bytes, a zeroed block, garbage appended. */
-function damage(original: Uint8Array, seed: number): { bytes: Uint8Array; what: string } {
-  const rnd = random(seed);
-  const bytes = original.slice();
-  const at = (limit: number) => Math.floor(rnd() * limit);
-  switch (seed % 4) {
-    case 0: {
-      const length = at(bytes.length);
-      return { bytes: bytes.subarray(0, length), what: `truncated to ${length}` };
-    }
-    case 1: {
-      // Headers and metadata live near the start of small files; bias the damage there.
-      const start = at(Math.min(bytes.length, 1 << (8 + at(10))));
-      const count = 1 + at(16);
-      for (let i = start; i < Math.min(bytes.length, start + count); i++) bytes[i] ^= 1 + at(255);
-      return { bytes, what: `${count} bytes flipped at ${start}` };
-    }
-    case 2: {
-      const start = at(bytes.length);
-      bytes.fill(0, start, start + 64 + at(4096));
-      return { bytes, what: `zeroed from ${start}` };
-    }
-    default: {
-      const extra = new Uint8Array(1 + at(2048)).map(() => at(256));
-      const joined = new Uint8Array(bytes.length + extra.length);
-      joined.set(bytes);
-      joined.set(extra, bytes.length);
-      return { bytes: joined, what: `${extra.length} bytes appended` };
-    }
+const scratch = mkdtempSync(path.join(tmpdir(), 'graft-fuzz-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Seeds first..last in one worker; stops at the first case HDF5 loops on (its outcome says so). */
+function runWatched(input: string, first: number, last: number): Promise<Outcome[]> {
+  const heartbeat = createHeartbeat();
+  const worker = new Worker(new URL('./fuzzWorker.mjs', import.meta.url), {
+    workerData: { heartbeat, input, first, last, scratchDir: scratch },
+  });
+  const outcomes: Outcome[] = [];
+  let running: { seed: number; what: string } | null = null;
+  return new Promise((resolve, reject) => {
+    worker.on('message', (event: CaseEvent) => {
+      if (event.kind === 'start') running = { seed: event.seed, what: event.what };
+      else {
+        const failure =
+          event.kind === 'opened' ? null : { graftError: event.graftError, message: event.message };
+        outcomes.push({ seed: event.seed, what: running!.what, failure });
+        running = null;
+      }
+    });
+    watchWorker(worker, heartbeat, LIMIT_MS, (call) => {
+      if (running) outcomes.push({ ...running, failure: { loop: `${call.file}: ${call.doing}` } });
+      void worker.terminate();
+    });
+    worker.on('error', reject);
+    worker.on('exit', () => resolve(outcomes));
+  });
+}
+
+async function runAll(input: string): Promise<Outcome[]> {
+  const all: Outcome[] = [];
+  for (let next = 1; next <= CASES;) {
+    const outcomes = await runWatched(input, next, CASES);
+    if (outcomes.length === 0) throw new Error(`the fuzz worker for ${input} stopped before seed ${next}`);
+    all.push(...outcomes);
+    next = outcomes[outcomes.length - 1].seed + 1;
   }
+  return all;
 }
 
 const bad = generatedFixtures('bad');
@@ -73,37 +81,23 @@ describe.skipIf(inputs.length === 0)(
   `fuzz: damaged copies of ${inputs.length} real files, ${CASES} cases each`,
   () => {
     for (const input of inputs) {
-      it(`${path.basename(input)}: every damaged copy opens or fails with a GraftError`, async () => {
-        const host = await createNodeH5Host();
-        const original = new Uint8Array(readFileSync(input));
-        const outcomes = { opened: 0, refused: 0 };
-        for (let seed = 1; seed <= CASES; seed++) {
-          const { bytes, what } = damage(original, seed);
-          const name = `fuzz-${seed}-${path.basename(input)}`;
-          try {
-            const model = await readModel(host, { weights: { kind: 'bytes', bytes, name } });
-            try {
-              for (const layer of model.spec.layers) {
-                for (const w of layer.weights)
-                  if (w.values?.op === 'read') await model.readDataset(w.values.path);
-              }
-            } finally {
-              model.close();
-            }
-            outcomes.opened += 1;
-          } catch (error) {
-            const message = (error as Error)?.message ?? String(error);
-            expect(isGraftError(error), `seed ${seed} (${what}) threw a non-GraftError: ${message}`).toBe(
-              true,
-            );
-            expect(message.startsWith(name), `seed ${seed}: message does not name the file: ${message}`).toBe(
-              true,
-            );
-            expect(message).not.toMatch(/HDF5-DIAG|#0\d\d:/);
-            outcomes.refused += 1;
-          }
+      it(`${path.basename(input)}: every damaged copy opens or fails with a GraftError, none hangs`, async () => {
+        const outcomes = await runAll(input);
+        expect(outcomes.map((o) => o.seed)).toEqual(Array.from({ length: CASES }, (_, i) => i + 1));
+        const loops = outcomes.flatMap((o) =>
+          o.failure && 'loop' in o.failure ? [`seed ${o.seed} (${o.what}): ${o.failure.loop}`] : [],
+        );
+        expect(loops, `HDF5 did not return within ${LIMIT_MS} ms`).toEqual([]);
+        for (const { seed, what, failure } of outcomes) {
+          if (!failure || 'loop' in failure) continue;
+          const { graftError, message } = failure;
+          expect(graftError, `seed ${seed} (${what}) threw a non-GraftError: ${message}`).toBe(true);
+          const name = caseName(seed, input);
+          expect(message.startsWith(name), `seed ${seed}: message does not name the file: ${message}`).toBe(
+            true,
+          );
+          expect(message).not.toMatch(/HDF5-DIAG|#0\d\d:/);
         }
-        expect(outcomes.opened + outcomes.refused).toBe(CASES);
       });
     }
   },
