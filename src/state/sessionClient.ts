@@ -1,9 +1,12 @@
 // The app's handle on the worker that holds the open files. Everything the stores ask of the files goes
-// through `getSession()`; tests (and a future host) can put a session of their own in its place.
+// through `getSession()`, watched so a worker stuck in HDF5 is replaced (watchedSession.ts); tests
+// (and a future host) can put a session of their own in its place.
 
 import * as Comlink from 'comlink';
 import { isGraftError, type GraftErrorCode } from '../model';
-import type { ProgressCallback, SessionApi } from '../worker/sessionApi';
+import type { ProgressCallback, SessionApi, Side } from '../worker/sessionApi';
+import { isReadingFileMessage } from '../worker/readingFileReport';
+import { DEFAULT_BASE_LIMIT_MS, WatchedSession, type SessionWorker } from './watchedSession';
 
 /** The session as the stores use it: every method async, callbacks passed as plain functions. */
 export interface SessionPort {
@@ -33,11 +36,44 @@ function workerPort(remote: Comlink.Remote<SessionApi>): SessionPort {
   };
 }
 
+function startWorker(): SessionWorker {
+  // Kept literal so Vite finds and bundles the worker.
+  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' });
+  let reading: string | null = null;
+  worker.addEventListener('message', (event: MessageEvent) => {
+    if (isReadingFileMessage(event.data)) reading = event.data.graftReadingFile;
+  });
+  return {
+    port: workerPort(Comlink.wrap<SessionApi>(worker)),
+    readingFile: () => reading,
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** `?hdf5-timeout-ms=N` replaces the 60 s base of every limit (the e2e test waits seconds, not minutes). */
+function baseLimitMs(): number {
+  const given =
+    typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('hdf5-timeout-ms');
+  const ms = Number(given);
+  return given !== null && Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_BASE_LIMIT_MS;
+}
+
+type UnreadableListener = (side: Side, message: string) => void;
+const unreadableListeners = new Set<UnreadableListener>();
+
+/** Hear about a file the worker had to be stopped on while not loading it (a plan, an export, ...). */
+export function onUnreadableFile(listener: UnreadableListener): () => void {
+  unreadableListeners.add(listener);
+  return () => unreadableListeners.delete(listener);
+}
+
 export function getSession(): SessionPort {
   if (!session) {
-    // Kept literal so Vite finds and bundles the worker.
-    const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' });
-    session = workerPort(Comlink.wrap<SessionApi>(worker));
+    session = new WatchedSession({
+      start: startWorker,
+      baseLimitMs: baseLimitMs(),
+      onUnreadable: (side, message) => unreadableListeners.forEach((listener) => listener(side, message)),
+    });
   }
   return session;
 }

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { ModelSpec } from '../model';
 import type { Side, SideFiles } from '../worker/sessionApi';
-import { describeFailure, getSession } from './sessionClient';
+import { describeFailure, getSession, onUnreadableFile } from './sessionClient';
 import { pairSideFiles, sideIdentity, type PickedFile } from './sideFiles';
 import type { FileIdentity } from './mappingPersistence';
 
@@ -99,6 +99,11 @@ export const useSidesStore = create<SidesState>()((set, get) => ({
     set((s) => ({ [side]: { ...s[side], error: null } }) as Partial<SidesState>);
   },
 }));
+
+// The worker was stopped in the middle of reading a side's file (HDF5 looped): say so on that side.
+onUnreadableFile((side, message) => {
+  useSidesStore.setState((s) => ({ [side]: { ...s[side], error: message } }) as Partial<SidesState>);
+});
 
 export function bothSpecs(
   state: Pick<SidesState, 'source' | 'target'>,

@@ -5,6 +5,8 @@ import * as Comlink from 'comlink';
 import type { SessionApi } from './sessionApi';
 import { GraftSession } from './graftSession';
 import { createWorkerH5Host } from '../formats/h5/workerH5Host';
+import { watchH5Calls } from '../formats/h5/h5CallWatch';
+import { reportReadingFile } from './readingFileReport';
 
 // Keep GraftError's code across the boundary: comlink's default only carries name, message and stack.
 const throwHandler = Comlink.transferHandlers.get('throw')!;
@@ -23,6 +25,11 @@ Comlink.transferHandlers.set('throw', {
     return [{ isError: false, value }, []];
   },
 } as Comlink.TransferHandler<unknown, unknown>);
+
+// Comlink ignores messages without its call id, so these share the channel with it.
+watchH5Calls(
+  reportReadingFile((message) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message)),
+);
 
 const session: Promise<SessionApi> = createWorkerH5Host().then((host) => new GraftSession(host));
 
