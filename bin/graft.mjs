@@ -26,11 +26,8 @@ try {
 const scratchDir = mkdtempSync(join(tmpdir(), 'graft-'));
 process.on('exit', () => rmSync(scratchDir, { recursive: true, force: true }));
 // Ctrl-C must not leave it behind either ('exit' handlers do not run on a signal's default action).
-for (const [signal, number] of [
-  ['SIGINT', 2],
-  ['SIGTERM', 15],
-])
-  process.once(signal, () => process.exit(128 + number));
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 
 const heartbeat = createHeartbeat();
 const worker = new Worker(new URL('./graftWorker.mjs', import.meta.url), {
