@@ -13,7 +13,7 @@ import {
   undo,
   UNDO_LIMIT,
 } from './mappingHistory';
-import { sourceModel, targetModel } from './testModels';
+import { sourceModel, targetModel } from '../../tests/support/app/testModels';
 
 const ctx = { source: sourceModel, target: targetModel };
 const links = (h: { present: { links: { target: string; source: string }[] } }) =>

@@ -8,7 +8,7 @@ import {
 } from './mappingPersistence';
 import { loadMappingText } from './mappingDocument';
 import { recordChange, startHistory, undo } from './mappingHistory';
-import { sourceModel, targetModel } from './testModels';
+import { sourceModel, targetModel } from '../../tests/support/app/testModels';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();

@@ -8,7 +8,7 @@ import { useMappingStore } from './mappingStore';
 import { usePlanStore } from './planStore';
 import { useExportStore } from './exportStore';
 import { canUndo, startHistory } from './mappingHistory';
-import { demoAvailable, memoryStorage, openDemoPair, until } from './testSession';
+import { demoAvailable, memoryStorage, openDemoPair, until } from '../../tests/support/app/testSession';
 
 const idle = () => useMappingStore.getState().busy === null;
 

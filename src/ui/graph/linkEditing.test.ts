@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useMappingStore } from '../../state/mappingStore';
 import { canUndo } from '../../state/mappingHistory';
-import { demoAvailable, memoryStorage, openDemoPair } from '../../state/testSession';
+import { demoAvailable, memoryStorage, openDemoPair } from '../../../tests/support/app/testSession';
 import { connectLayers, cutLink, moveLinkEnd } from './linkEditing';
 
 const linkOf = (target: string) =>

@@ -1,6 +1,6 @@
 // Small hand-written models for the state tests: a chain of layers with the given weight shapes.
 
-import type { LayerSpec, ModelSpec } from '../model';
+import type { LayerSpec, ModelSpec } from '../../../src/model';
 
 export function chainModel(
   name: string,

@@ -3,15 +3,15 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createNodeH5Host } from '../formats/h5/nodeH5Host';
-import { GraftSession } from '../worker/graftSession';
-import { useSessionForTesting } from './sessionClient';
-import { useSidesStore } from './sidesStore';
-import { connectMappingToSides, useMappingStore } from './mappingStore';
-import { connectPlanToMapping } from './planStore';
-import type { KeyValueStorage } from './mappingPersistence';
+import { createNodeH5Host } from '../../../src/formats/h5/nodeH5Host';
+import { GraftSession } from '../../../src/worker/graftSession';
+import { useSessionForTesting } from '../../../src/state/sessionClient';
+import { useSidesStore } from '../../../src/state/sidesStore';
+import { connectMappingToSides, useMappingStore } from '../../../src/state/mappingStore';
+import { connectPlanToMapping } from '../../../src/state/planStore';
+import type { KeyValueStorage } from '../../../src/state/mappingPersistence';
 
-export const DEMO_DIR = path.resolve(__dirname, '../../public/demo');
+export const DEMO_DIR = path.resolve(__dirname, '../../../public/demo');
 export const demoAvailable =
   existsSync(path.join(DEMO_DIR, 'source.h5')) && existsSync(path.join(DEMO_DIR, 'target.keras'));
 
