@@ -7,9 +7,9 @@ import { isRecord } from './mappingFields';
  * list of `[target, source]` pairs, or just that list. Every link becomes manual and locked: someone
  * chose it on purpose, so re-running the matcher must not replace it.
  */
-export function migrateVersion0(document: unknown): Record<string, unknown> {
-  const links = Array.isArray(document) ? document : isRecord(document) ? document.links : undefined;
-  const where = Array.isArray(document) ? 'mapping' : 'mapping.links';
+export function migrateVersion0(written: unknown): Record<string, unknown> {
+  const links = Array.isArray(written) ? document : isRecord(written) ? written.links : undefined;
+  const where = Array.isArray(written) ? 'mapping' : 'mapping.links';
   const pairs: [string, string][] = [];
   if (Array.isArray(links)) {
     links.forEach((entry, index) => {
@@ -55,11 +55,11 @@ export function migrateVersion0(document: unknown): Record<string, unknown> {
     version: MAPPING_VERSION,
     links: migrated,
     // A hand-written document may already say which ranges are cut or which targets stay empty.
-    cuts: isRecord(document) && document.cuts !== undefined ? document.cuts : base.cuts,
-    unlinked: isRecord(document) && document.unlinked !== undefined ? document.unlinked : base.unlinked,
+    cuts: isRecord(written) && written.cuts !== undefined ? written.cuts : base.cuts,
+    unlinked: isRecord(written) && written.unlinked !== undefined ? written.unlinked : base.unlinked,
     defaults:
-      isRecord(document) && document.defaults !== undefined
-        ? { ...base.defaults, ...(document.defaults as object) }
+      isRecord(written) && written.defaults !== undefined
+        ? { ...base.defaults, ...(written.defaults as object) }
         : base.defaults,
   };
 }
