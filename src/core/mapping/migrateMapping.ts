@@ -8,7 +8,7 @@ import { isRecord } from './mappingFields';
  * chose it on purpose, so re-running the matcher must not replace it.
  */
 export function migrateVersion0(written: unknown): Record<string, unknown> {
-  const links = Array.isArray(written) ? document : isRecord(written) ? written.links : undefined;
+  const links = Array.isArray(written) ? written : isRecord(written) ? written.links : undefined;
   const where = Array.isArray(written) ? 'mapping' : 'mapping.links';
   const pairs: [string, string][] = [];
   if (Array.isArray(links)) {
