@@ -41,6 +41,14 @@ export default tseslint.config(
     },
   },
   {
+    // These layers run in Node and in a Worker: no page globals (tsconfig's DOM lib would let them compile).
+    files: ['src/model/**/*.ts', 'src/formats/**/*.ts', 'src/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': ['error', 'document', 'window', 'localStorage', 'sessionStorage', 'navigator'],
+    },
+  },
+  {
     files: ['src/formats/**/*.ts', 'src/core/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
