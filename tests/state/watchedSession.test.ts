@@ -76,8 +76,7 @@ describe('time limits', () => {
 describe.skipIf(!sharedAvailable())('a worker stuck in HDF5 (skipped without ../shared)', () => {
   const lstm = sharedFixture('real', 'dl4j-testres__lstm_theano_1.h5');
   // vitest still runs a skipped describe's body to collect it, so read only when the file is there.
-  const looping = sharedAvailable() ? readFileSync(lstm) : Buffer.alloc(0);
-  looping.fill(0, 2971, 2971 + 103);
+  const looping = sharedAvailable() ? readFileSync(lstm).fill(0, 2971, 2971 + 103) : Buffer.alloc(0);
 
   it('fails the stuck load, re-reads the source into a fresh worker and sends the waiting load again', async () => {
     let started = 0;
