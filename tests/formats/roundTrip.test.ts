@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileSystemH5Host } from '../../src/formats/h5/h5Host';
 import { createNodeH5Host } from '../../src/formats/h5/nodeH5Host';
 import { readModel } from '../../src/formats/readModel';
+import { kerasTwoClassName } from '../../src/formats/keras/kerasOneClasses';
 import { isGraftError } from '../../src/model/errors';
 import type { LayerSpec, ModelSpec, OutputLayout, WeightSpec } from '../../src/model/modelSpec';
 import type { TensorExpr } from '../../src/model/tensorExpr';
@@ -134,8 +135,12 @@ function kerasNameList(attrs: Record<string, H5Attribute>, name: string, where: 
 
 const topLevelNames = (spec: ModelSpec) => spec.layers.filter((l) => l.path.length === 0).map((l) => l.name);
 const topOf = (l: LayerSpec) => (l.path.length ? l.path[0] : l.name);
-/** Keras 2's `Model` is Keras 3's `Functional`; the .keras config is converted to say so. */
-const kerasClass = (name: string | null) => (name === 'Model' ? 'Functional' : name);
+/**
+ * Keras 2's `Model` is Keras 3's `Functional`, Keras 1's `Convolution2D` its `Conv2D`; the .keras config
+ * is converted to say so.
+ */
+const kerasClass = (name: string | null) =>
+  name === 'Model' ? 'Functional' : name === null ? null : kerasTwoClassName(name);
 const lastPart = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 
 /**

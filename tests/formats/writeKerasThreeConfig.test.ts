@@ -167,6 +167,60 @@ describe('toKerasThreeConfig', () => {
     expect(layers[3].config.layer.config.groups).toBeUndefined();
   });
 
+  it('a Keras 2 Embedding first in a Sequential keeps input_dim, its vocabulary size', () => {
+    const out = toKerasThreeConfig(
+      {
+        class_name: 'Sequential',
+        config: [
+          {
+            class_name: 'Embedding',
+            config: {
+              name: 'e',
+              input_dim: 50,
+              output_dim: 4,
+              input_length: 7,
+              batch_input_shape: [null, 7],
+            },
+          },
+        ],
+      },
+      'x',
+    ) as Json;
+    expect(out.config.layers[0].config.batch_shape).toEqual([null, 7]);
+    expect(out.config.layers[1].config).toEqual({ name: 'e', input_dim: 50, output_dim: 4, input_length: 7 });
+  });
+
+  it('Keras 3 argument gaps: GRU without reset_after, SpatialDropout trainable, bare wrapped entries', () => {
+    const out = toKerasThreeConfig(
+      {
+        class_name: 'Sequential',
+        config: {
+          name: 's',
+          layers: [
+            { class_name: 'GRU', config: { name: 'g', units: 2 } },
+            { class_name: 'GRU', config: { name: 'g2', units: 2, reset_after: true } },
+            { class_name: 'SpatialDropout1D', config: { name: 'sd', rate: 0.1, trainable: true } },
+            {
+              class_name: 'Bidirectional',
+              config: { name: 'b', layer: { class_name: 'GRU', config: { name: 'bg', units: 2 } } },
+            },
+          ],
+        },
+      },
+      'x',
+    ) as Json;
+    const [gru, gru2, spatial, bidi] = out.config.layers;
+    expect(gru.config.reset_after).toBe(false); // Keras 2.0-2.1 wrote none and computed without it
+    expect(gru2.config.reset_after).toBe(true);
+    expect(spatial.config).toEqual({ name: 'sd', rate: 0.1 });
+    expect(bidi.config.layer).toEqual({
+      module: 'keras.layers',
+      class_name: 'GRU',
+      config: { name: 'bg', units: 2, reset_after: false },
+      registered_name: null,
+    });
+  });
+
   it('refuses something that is not a model', () => {
     expect(() => toKerasThreeConfig({ class_name: 'Dense', config: { units: 2 } }, 'x.json')).toThrow(
       /x\.json: .*Keras 3 cannot rebuild/,

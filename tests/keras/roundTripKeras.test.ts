@@ -32,13 +32,9 @@ else if (missing.length) console.warn(`round trip through real Keras: without ${
 
 /**
  * Our .keras files Keras 3 refuses, and why; each must still fail that way (when one starts to load,
- * drop it here). toKerasThreeConfig rewrites model envelopes, not Keras 1 layer arguments.
+ * drop it here). The Keras 1 inputs (keras2cpp, lstm_theano_1) load since kerasOneLayerConfig.ts.
  */
 const KERAS_REFUSES_OUR_ARCHIVE: Record<string, RegExp> = {
-  // Keras 1 layer classes (Convolution2D) no longer exist in Keras 3.
-  'real/keras2cpp__my_nn_weights.h5': /Unknown layer: 'Convolution2D'/,
-  // Keras 1 LSTM arguments (output_dim, inner_init, consume_less, ...).
-  'real/dl4j-testres__lstm_theano_1.h5': /Sequential'> could not be deserialized/,
   // Keras 3's legacy layer deserializer turns the string score_mode "dot" into the function keras.ops.dot
   // (the same entry with module "keras.layers" loads: the new deserializer leaves strings alone).
   'real/dl4j-testres__keras-attention.h5': /Invalid value for argument score_mode/,

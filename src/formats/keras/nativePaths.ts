@@ -8,6 +8,7 @@
 import type { LayerSpec, ModelSpec } from '../../model/modelSpec';
 import { GraftError } from '../../model/errors';
 import { expectedWeights, pythonClassName, snakeCase, type ExpectedWeight } from './weightCatalog';
+import { kerasTwoClassName } from './kerasOneClasses';
 
 /** Anything with layers in model order: a `ModelSpec` or a parsed `Architecture`. */
 export type NativeModel = Pick<ModelSpec, 'layers' | 'modelClass'>;
@@ -40,7 +41,11 @@ export function isNestedModel(layer: LayerSpec): boolean {
   return layer.children !== undefined || (layer.className !== null && MODEL_CLASSES.has(layer.className));
 }
 
-/** Container key base of a layer: the snake-case Python class name (`conv2d`, `functional`). */
+/**
+ * Container key base of a layer: the snake-case Python class name (`conv2d`, `functional`). A Keras 1
+ * class is keyed by the Keras 2/3 class its config is rebuilt as (kerasOneLayerConfig.ts), since no
+ * Keras 3 class carries the Keras 1 name.
+ */
 export function containerKeyBase(layer: LayerSpec): string {
   if (layer.className === null) {
     throw new GraftError(
@@ -48,7 +53,7 @@ export function containerKeyBase(layer: LayerSpec): string {
       `layer "${layer.id}" has no class name, so its Keras 3 weight path is unknown; give the architecture (model JSON) with the weights.`,
     );
   }
-  return snakeCase(pythonClassName(layer.className));
+  return snakeCase(pythonClassName(kerasTwoClassName(layer.className)));
 }
 
 const joinPath = (...parts: string[]) => parts.filter((p) => p !== '').join('/');

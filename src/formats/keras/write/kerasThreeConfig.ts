@@ -3,10 +3,17 @@
 // shared Keras 2 config): an envelope without `module` ("Could not locate class 'Model'"), a
 // list-form Sequential, a Sequential whose input shape sits on its first layer (rebuilt with one
 // axis too many), and Keras 2's node offset of 1 for calls of nested models. This rewrites such a
-// config into the form Keras 3 writes itself; layer entries stay as they are (Keras 3 sends entries
-// without `module` through its legacy deserializer, which understands Keras 2 layer configs).
+// config into the form Keras 3 writes itself. Keras 2 layer entries stay as they are (Keras 3 sends
+// entries without `module` through its legacy deserializer, which understands Keras 2 layer configs);
+// Keras 1 layer entries are first rewritten as Keras 2 ones (kerasOneLayerConfig.ts).
 
 import { GraftError } from '../../../model/errors';
+import {
+  isKerasOneLayer,
+  kerasOneDimOrdering,
+  toKerasTwoLayer,
+  type KerasOneContext,
+} from './kerasOneLayerConfig';
 
 type Json = Record<string, unknown>;
 
@@ -77,14 +84,20 @@ function uniqueLayerName(base: string, taken: Set<string>): string {
 }
 
 /** Sequential: dict form with an explicit InputLayer carrying the input shape. */
-function convertSequential(entry: Json): Json {
+function convertSequential(entry: Json, ctx: KerasOneContext): Json {
   const raw = entry.config;
   const cfg: Json = Array.isArray(raw) ? { name: 'sequential', layers: raw } : { ...(raw as Json) };
-  const layers = (cfg.layers as unknown[]).filter(isObject).map(convertEntry);
+  const layers = (cfg.layers as unknown[]).filter(isObject).map((l) => convertEntry(l, ctx));
   const first = layers[0];
   if (first && first.class_name !== 'InputLayer' && isObject(first.config)) {
     const firstConfig: Json = { ...first.config };
-    const batchShape = batchShapeOf(firstConfig);
+    // An Embedding's input_dim is its vocabulary size, not the width of its input.
+    const embedding = first.class_name === 'Embedding';
+    const batchShape = embedding
+      ? Array.isArray(firstConfig.batch_input_shape)
+        ? firstConfig.batch_input_shape
+        : null
+      : batchShapeOf(firstConfig);
     if (batchShape) {
       const dtype =
         typeof firstConfig.dtype === 'string'
@@ -92,8 +105,8 @@ function convertSequential(entry: Json): Json {
           : typeof firstConfig.input_dtype === 'string'
             ? firstConfig.input_dtype
             : 'float32';
-      for (const key of ['batch_input_shape', 'input_shape', 'input_dim', 'input_dtype'])
-        delete firstConfig[key];
+      for (const key of ['batch_input_shape', 'input_shape', 'input_dtype']) delete firstConfig[key];
+      if (!embedding) delete firstConfig.input_dim;
       const taken = new Set(layers.map(layerName));
       const inputLayer: Json = {
         class_name: 'InputLayer',
@@ -143,7 +156,7 @@ function convertEndpoints(value: unknown, nestedSequentials: Set<string>): unkno
   return value;
 }
 
-function convertFunctional(entry: Json): Json {
+function convertFunctional(entry: Json, ctx: KerasOneContext): Json {
   const cfg: Json = { ...(entry.config as Json) };
   const rawLayers = (cfg.layers as unknown[]).filter(isObject);
   const nestedModels = new Set(rawLayers.filter(isModelEntry).map(layerName));
@@ -151,7 +164,7 @@ function convertFunctional(entry: Json): Json {
     rawLayers.filter((l) => isModelEntry(l) && isSequential(l)).map(layerName),
   );
   cfg.layers = rawLayers.map((layer) => {
-    const converted = convertEntry(layer);
+    const converted = convertEntry(layer, ctx);
     const nodes = layer.inbound_nodes;
     return Array.isArray(nodes)
       ? { ...converted, inbound_nodes: nodes.map((n) => convertNode(n, nestedModels)) }
@@ -182,26 +195,48 @@ const NO_GROUPS_ARGUMENT = new Set([
   'Conv3DTranspose',
 ]);
 
-function convertLayerConfig(entry: Json): Json {
+/** Keras 3 builds these without a `trainable` argument (their __init__ takes no **kwargs). */
+const NO_TRAINABLE_ARGUMENT = new Set(['SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D']);
+
+/**
+ * A wrapper's inner entry as Keras 3 writes it. Keras 3 wrappers deserialize their inner layer with the
+ * new deserializer only, which cannot find a class from a bare class name ("Could not locate class
+ * 'Dense'"); the legacy fallback applies to a model's own layer list alone.
+ */
+function withModule(entry: Json): Json {
+  if ('module' in entry) return entry;
+  if (entry.class_name === 'Sequential') return { module: 'keras', ...entry, registered_name: null };
+  if (entry.class_name === 'Functional')
+    return { module: 'keras.src.models.functional', ...entry, registered_name: 'Functional' };
+  return { module: 'keras.layers', ...entry, registered_name: null };
+}
+
+function convertLayerConfig(raw: Json, ctx: KerasOneContext): Json {
+  const entry = isKerasOneLayer(raw, ctx.dimOrdering) ? toKerasTwoLayer(raw, ctx) : raw;
   if (!isObject(entry.config)) return entry;
   const cfg: Json = { ...entry.config };
   if (NO_GROUPS_ARGUMENT.has(String(entry.class_name)) && cfg.groups === 1) delete cfg.groups;
+  if (NO_TRAINABLE_ARGUMENT.has(String(entry.class_name))) delete cfg.trainable;
+  // Keras 1 and Keras 2 before reset_after existed computed GRUs without it (one bias vector per gate);
+  // Keras 3 defaults to reset_after=True, which wants a bias of another shape.
+  if (entry.class_name === 'GRU' && !('reset_after' in cfg)) cfg.reset_after = false;
   // Wrappers (TimeDistributed, Bidirectional) hold their inner layer's entry.
   for (const key of ['layer', 'backward_layer'])
-    if (isObject(cfg[key])) cfg[key] = convertEntry(cfg[key] as Json);
+    if (isObject(cfg[key])) cfg[key] = withModule(convertEntry(cfg[key] as Json, ctx));
   return { ...entry, config: cfg };
 }
 
-function convertEntry(entry: Json): Json {
-  if (!isModelEntry(entry)) return convertLayerConfig(entry);
+function convertEntry(entry: Json, ctx: KerasOneContext): Json {
+  if (!isModelEntry(entry)) return convertLayerConfig(entry, ctx);
   const model = withoutEngineModule(entry);
-  return isSequential(model) ? convertSequential(model) : convertFunctional(model);
+  return isSequential(model) ? convertSequential(model, ctx) : convertFunctional(model, ctx);
 }
 
 /**
  * A config Keras 3 can rebuild from a `.keras` archive. Keras 3 configs are returned unchanged;
- * Keras 1/2 ones are rewritten (see the file comment). Layer classes Keras 3 no longer has (Keras 1
- * `Convolution2D`, `Merge`) are left alone: Keras 3 will name them when it refuses the file.
+ * Keras 1/2 ones are rewritten (see the file comment). Throws GraftError('architecture') for Keras 1
+ * layers Keras 2 could not read either (Merge, BatchNormalization mode 1/2, ...); other classes
+ * Keras 3 no longer has are left alone: Keras 3 names them when it refuses the file.
  */
 export function toKerasThreeConfig(config: Json, label: string): Json {
   if (isKerasThreeConfig(config)) return config;
@@ -214,7 +249,7 @@ export function toKerasThreeConfig(config: Json, label: string): Json {
   const copy = JSON.parse(JSON.stringify(config)) as Json;
   delete copy.keras_version;
   delete copy.backend;
-  const converted = convertEntry(copy);
+  const converted = convertEntry(copy, { dimOrdering: kerasOneDimOrdering(copy), label });
   return converted.class_name === 'Sequential'
     ? { module: 'keras', class_name: 'Sequential', config: converted.config, registered_name: null }
     : {
