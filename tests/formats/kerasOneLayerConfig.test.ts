@@ -192,6 +192,21 @@ describe('hand-written Keras 1 configs', () => {
     const conv1d = layersByName(toKerasThreeConfig(KERAS_ONE_CASES[2].config, 'x') as Json).get('conv1d')!;
     // Keras 1 Conv1D kernel (k, 1, in, out): axis 2 (in) is axis 1 of (k, in, out).
     expect(conv1d.config.kernel_constraint).toEqual({ class_name: 'UnitNorm', config: { axis: 1 } });
+    const conv1dAxes = (axis: unknown) =>
+      toKerasTwoLayer(
+        {
+          class_name: 'Convolution1D',
+          config: {
+            name: 'c',
+            nb_filter: 1,
+            filter_length: 3,
+            W_constraint: { name: 'MaxNorm', m: 1, axis },
+          },
+        },
+        { dimOrdering: null, label: 'k1.json' },
+      ).config as Json;
+    expect(conv1dAxes([0, 1, 2]).kernel_constraint.config.axis).toEqual([0, 1]);
+    expect(() => conv1dAxes(1)).toThrow(/layer "c" constrains its kernel over the size-1 axis/);
   });
 
   it('sequences: 1D pooling and upsampling renamed, padding dict to a pair, GRU without reset_after, wrappers', () => {

@@ -2,7 +2,7 @@
 // Keras 2 layer constructor renamed the Keras 1 arguments before running), so that Keras 3, which has
 // neither the Keras 1 classes nor those arguments, can build the layer. Keras 3 rejects what Keras 2
 // merely tolerated, so this also does what the Keras 2 constructors did silently: nb_row/nb_col become
-// kernel_size, the Keras 1 input_dim/input_length become a batch input shape, dropped arguments go.
+// kernel_size, the Keras 1 input_dim/input_length become an input_shape, dropped arguments go.
 //
 // Three things Keras 2 did not do, because the Keras 1 file and the converted weights need them:
 // - Keras 1 did not save `dim_ordering` for UpSampling, ZeroPadding, Cropping and SpatialDropout
@@ -380,10 +380,12 @@ function kernelAxes(className: string, cfg: Json): number[] | null {
   }
 }
 
+/** The Keras 2 axis of a Keras 1 kernel axis; null for the axis the conversion dropped. */
 function movedAxis(axis: unknown, axes: number[] | null): unknown {
   if (axes === null || typeof axis !== 'number') return axis;
   const moved = axes[axis < 0 ? axis + axes.length : axis];
-  return moved === undefined || moved < 0 ? axis : moved;
+  if (moved === undefined) return axis;
+  return moved < 0 ? null : moved;
 }
 
 /** Keras 1 `{name: 'MaxNorm', m, axis}` -> Keras 2 `{class_name: 'MaxNorm', config: {max_value, axis}}`. */
@@ -397,7 +399,16 @@ function constraint(
   if (!isObject(value) || 'class_name' in value) return value;
   const axis = (fallback: number): unknown => {
     const raw = value.axis ?? fallback;
-    return Array.isArray(raw) ? raw.map((a) => movedAxis(a, axes)) : movedAxis(raw, axes);
+    // A norm over Keras 1 Conv1D's size-1 dummy axis adds nothing to the other axes' norm.
+    if (Array.isArray(raw)) return raw.map((a) => movedAxis(a, axes)).filter((a) => a !== null);
+    const moved = movedAxis(raw, axes);
+    if (moved === null)
+      refuse(
+        ctx,
+        name,
+        `constrains its kernel over the size-1 axis Keras 2 removed from Conv1D kernels (${key} axis ${JSON.stringify(raw)}); write a legacy .h5 instead.`,
+      );
+    return moved;
   };
   const num = (keys: string[], fallback: number): number => {
     for (const k of keys) if (typeof value[k] === 'number') return value[k] as number;
