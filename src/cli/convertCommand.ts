@@ -39,7 +39,8 @@ export async function runConvert(
             'corrupt',
             `${files.weights!.name}: layer ${layer.id} weight ${layer.weights[index].name} has no stored values`,
           );
-        return evaluateTensor(values, { readSource: (path) => model.readDataset(path) });
+        // Each readDataset is a fresh copy out of the wasm heap, so the evaluator need not copy it again.
+        return evaluateTensor(values, { readSource: (path) => model.readDataset(path), freshReads: true });
       },
     });
     await commitOutput(host, written.scratchPath, resolve(output));

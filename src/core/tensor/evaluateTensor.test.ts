@@ -378,3 +378,17 @@ describe('shapeOf, dtypeOf, describeExpr and validation', () => {
     ).rejects.toThrow(/no target file/);
   });
 });
+
+describe('ownership of read buffers', () => {
+  const stored: Tensor = { shape: [2, 2], dtype: 'float32', data: new Float32Array([1, 2, 3, 4]) };
+  const read: TensorExpr = { op: 'read', path: 'w', shape: [2, 2], dtype: 'float32' };
+  it('copies a plain read by default, so a cached buffer is never handed out', async () => {
+    const out = await evaluateTensor(read, { readSource: async () => stored });
+    expect(out.data).not.toBe(stored.data);
+    expect(Array.from(out.data as Float32Array)).toEqual([1, 2, 3, 4]);
+  });
+  it('hands a fresh read out as it is when the reader says reads are fresh', async () => {
+    const out = await evaluateTensor(read, { readSource: async () => stored, freshReads: true });
+    expect(out.data).toBe(stored.data);
+  });
+});

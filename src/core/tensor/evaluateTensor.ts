@@ -20,6 +20,11 @@ export interface TensorIO {
   readSource(path: string): Promise<Tensor>;
   /** Values of a dataset of the target file (`op: 'target'`). */
   readTarget?(path: string): Promise<Tensor>;
+  /**
+   * True when every read returns a fresh buffer nobody else keeps (a plain file read): a result that is
+   * just a read is then handed out as it is instead of copied — one tensor-sized copy less per weight.
+   */
+  freshReads?: boolean;
 }
 
 export async function evaluateTensor(expr: TensorExpr, io: TensorIO): Promise<Tensor> {
@@ -28,7 +33,7 @@ export async function evaluateTensor(expr: TensorExpr, io: TensorIO): Promise<Te
   dtypeOf(expr);
   const run = new Evaluation(io);
   const result = await run.evaluate(expr);
-  if (run.ioBuffers.has(result.data)) return { ...result, data: result.data.slice() };
+  if (!io.freshReads && run.ioBuffers.has(result.data)) return { ...result, data: result.data.slice() };
   return result;
 }
 
